@@ -1,0 +1,146 @@
+"""Shared fixtures. Helpers behind them live in tests/helpers.py (importable as ``tests.helpers``).
+
+Fixtures:
+  repo_root                 Path of the repository
+  venv_bin                  the function ``venv_bin(name) -> Path`` (.venv/bin/NAME)
+  built_site   (session)    Path of the real site, built once with ``mkdocs build --strict``
+  site_server  (session)    base URL (ending in '/') of ``built_site`` served on 127.0.0.1
+  browser      (session)    Playwright Chromium (Debian's /usr/bin/chromium, headless)
+  context, page             a fresh browser context / page per test
+  pyodide_engine (session)  the real engine in Pyodide under Node (a helpers.PyodideEngine):
+                            ``.request(dict) -> dict``, ``.request_many(list) -> list``
+
+Tests using browser/context/page get the ``browser`` marker, those using pyodide_engine ``node``.
+Browser and Node tests skip when their tool is missing, except under CI (CI=true), where they fail.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, NoReturn
+
+import pytest
+
+from tests.helpers import (
+    CHROMIUM,
+    PYODIDE_DIR,
+    REPO_ROOT,
+    PyodideEngine,
+    build_site,
+    http_server,
+    in_ci,
+    make_engine_zip,
+)
+from tests.helpers import venv_bin as _venv_bin
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+_BROWSER_FIXTURES = {"browser", "context", "page"}
+_NODE_FIXTURES = {"pyodide_engine"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & _BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if fixtures & _NODE_FIXTURES:
+            item.add_marker(pytest.mark.node)
+
+
+def missing_tool(reason: str) -> NoReturn:
+    """Skip with ``reason``, or fail under CI where every tool must have been installed."""
+    if in_ci():
+        pytest.fail(f"{reason} (CI=true: the suite must not skip this)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def venv_bin():
+    return _venv_bin
+
+
+# --- the site ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site_dir = tmp_path_factory.mktemp("built_site")
+    result = build_site(site_dir)
+    if result.returncode != 0:
+        pytest.fail(
+            f"mkdocs build --strict failed ({result.returncode}):\n"
+            f"{result.stdout}\n{result.stderr}",
+            pytrace=False,
+        )
+    return site_dir
+
+
+@pytest.fixture(scope="session")
+def site_server(built_site: Path) -> Iterator[str]:
+    with http_server(built_site) as base_url:
+        yield base_url
+
+
+# --- the browser (Playwright driving Debian's Chromium) ----------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        missing_tool(f"{CHROMIUM} is missing (make chromium installs it)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing_tool("the playwright package is not installed (make install)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def context(browser: Any) -> Iterator[Any]:
+    context = browser.new_context()
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(context: Any) -> Any:
+    return context.new_page()
+
+
+# --- the engine in Pyodide under Node ----------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def pyodide_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PyodideEngine]:
+    if shutil.which("node") is None:
+        missing_tool("node is not installed")
+    if not PYODIDE_DIR.is_dir():
+        missing_tool(f"{PYODIDE_DIR} is missing (make node_modules installs it)")
+    zip_path = tmp_path_factory.mktemp("engine") / "engine.zip"
+    make_engine_zip(zip_path)
+    with PyodideEngine(zip_path) as engine:
+        yield engine
