@@ -1,0 +1,179 @@
+"""Read the rules YAML with line numbers for every field (build time only: PyYAML).
+
+PyYAML's `safe_load` forgets where things were and silently keeps the last of two equal keys. Staff
+need "rules/membership.yaml:88 dues.values[2023-01-01].amounts.affiliate: ...", and a duplicated
+key is almost always a paste mistake, so this loader composes the node tree itself: it builds plain
+data (dates as `datetime.date`) and records the line of every mapping key and list item, keyed by
+the same raw path (keys and indexes) that validate.py reports against.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+from quiz.errors import Problem, RulesValidationError
+from quiz.model import Rules
+from quiz.validate import build_rules
+
+Locate = Callable[[tuple], tuple[str | None, int | None]]
+
+
+def load_rules(path: str | os.PathLike[str], *, check_answer_space: bool = True) -> Rules:
+    """The validated rules from a YAML file; `RulesValidationError` (with file:line) otherwise."""
+    shown = _shown(path)
+    data, locate, duplicates = _load(_read(path, shown), shown)
+    try:
+        rules = build_rules(data, locate, shown, check_answer_space=check_answer_space)
+    except RulesValidationError as exc:
+        problems = sorted(set(exc.problems) | set(duplicates), key=_by_line)
+        raise RulesValidationError(problems) from None
+    if duplicates:
+        raise RulesValidationError(duplicates)
+    return rules
+
+
+def load_data(path: str | os.PathLike[str]) -> tuple[object, Locate]:
+    """(plain data, locate) from a YAML file. Syntax errors and duplicate keys raise
+    `RulesValidationError` naming the file and line, never a PyYAML traceback."""
+    shown = _shown(path)
+    return load_text(_read(path, shown), shown)
+
+
+def load_text(text: str, file: str = "<rules>") -> tuple[object, Locate]:
+    """Like `load_data` for YAML already in memory (`file` is the name errors show)."""
+    data, locate, duplicates = _load(text, file)
+    if duplicates:
+        raise RulesValidationError(duplicates)
+    return data, locate
+
+
+def _read(path: str | os.PathLike[str], shown: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RulesValidationError(
+            [Problem(shown, None, "", f"cannot read: {exc.strerror}")]
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise RulesValidationError(
+            [Problem(shown, None, "", f"expected UTF-8 text: {exc.reason}")]
+        ) from None
+
+
+def _load(text: str, file: str) -> tuple[object, Locate, list[Problem]]:
+    """(data, locate, duplicate-key problems); syntax errors raise at once (nothing to go on)."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        message = " ".join(p for p in (exc.context, exc.problem) if p) or str(exc)
+        raise RulesValidationError(
+            [Problem(file, line, "", f"YAML syntax error: {message}")]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise RulesValidationError([Problem(file, None, "", f"YAML error: {exc}")]) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise RulesValidationError([Problem(file, 1, "", "the file is empty")])
+    walker = _Walker(loader, file)
+    data = walker.walk(node, ())
+    lines = walker.lines
+
+    def locate(raw_path: tuple) -> tuple[str | None, int | None]:
+        """The line of the deepest part of `raw_path` that exists (a missing field: its parent)."""
+        path = tuple(raw_path)
+        while path:
+            line = lines.get(path)
+            if line is not None:
+                return file, line
+            path = path[:-1]
+        return file, lines.get((), 1)
+
+    return data, locate, walker.problems
+
+
+def _by_line(problem: Problem) -> tuple:
+    return (problem.line is None, problem.line or 0, problem.path, problem.message)
+
+
+class _Walker:
+    """Builds plain data from the node tree, recording lines and duplicate keys."""
+
+    def __init__(self, loader: yaml.SafeLoader, file: str):
+        self.loader = loader
+        self.file = file
+        self.lines: dict[tuple, int] = {}
+        self.problems: list[Problem] = []
+
+    def walk(self, node: yaml.Node, path: tuple) -> object:
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            result: dict = {}
+            for key_node, value_node in node.value:
+                key = self.scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+                line = key_node.start_mark.line + 1
+                if key is None or isinstance(key, list | dict):
+                    self.problems.append(
+                        Problem(self.file, line, _show_path(path), "expected a plain key")
+                    )
+                    continue
+                if key in result:
+                    first = self.lines.get((*path, key))
+                    self.problems.append(
+                        Problem(
+                            self.file,
+                            line,
+                            _show_path((*path, key)),
+                            f"duplicate key '{_key_text(key)}' (first at line {first}): "
+                            "YAML would silently keep only the last one",
+                        )
+                    )
+                    continue
+                self.lines[(*path, key)] = line
+                result[key] = self.walk(value_node, (*path, key))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            items = []
+            for index, item in enumerate(node.value):
+                self.lines[(*path, index)] = item.start_mark.line + 1
+                items.append(self.walk(item, (*path, index)))
+            return items
+        return self.scalar(node)
+
+    def scalar(self, node: yaml.Node) -> object:
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, TypeError):
+            # e.g. 2022-13-01 matches YAML's date pattern but is no date: keep the text, and let
+            # validation say "expected a date such as 2022-01-01, got '2022-13-01'".
+            return node.value
+
+
+def _key_text(key: object) -> str:
+    return key.isoformat() if hasattr(key, "isoformat") else str(key)
+
+
+def _show_path(path: tuple) -> str:
+    text = ""
+    for part in path:
+        if isinstance(part, int) or hasattr(part, "isoformat"):
+            text += f"[{_key_text(part)}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def _shown(path: str | os.PathLike[str]) -> str:
+    """The file name errors show: relative to the working directory when inside it."""
+    resolved = Path(path)
+    try:
+        return str(resolved.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

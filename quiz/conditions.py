@@ -1,0 +1,303 @@
+"""The small condition language of the rules file, and its three-valued evaluation.
+
+Criteria, question `ask_when` and rate conditions are written as:
+
+    {answer: Q, in: [option, ...]}        choice question: the answer is one of these options
+    {answer: Q, is: true|false}           yes/no question
+    {answer: Q, at_least: N} / at_most    number question: the value; duty checklist: duties ticked
+    {answer: Q, groups_at_least: N} / groups_at_most   duty checklist: duty groups the ticks span
+    {all: [...]}  {any: [...]}  {not: ...}
+
+where N is a whole number or a threshold id. Evaluation is three-valued (Kleene logic): True (met),
+False (missed) or None (unknown, because an answer is missing). That is how the engine knows what a
+partial set of answers already decides: `any` with one met part is met whatever the rest says.
+
+A question can also be *closed*: it will never be answered (its `ask_when` failed, or the quiz is
+over). A leaf about a closed question is False, so "the answer is one of ..." is simply not true.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+Tri = bool | None
+"""Three-valued truth: True = met, False = missed, None = unknown (answer missing)."""
+
+Amount = int | str
+"""A number in a comparison: a literal, or the id of a threshold (resolved at evaluation)."""
+
+
+class Op(StrEnum):
+    """The comparisons; the key names are the rules file's."""
+
+    IN = "in"
+    IS = "is"
+    AT_LEAST = "at_least"
+    AT_MOST = "at_most"
+    GROUPS_AT_LEAST = "groups_at_least"
+    GROUPS_AT_MOST = "groups_at_most"
+
+
+COMPARISONS = (Op.AT_LEAST, Op.AT_MOST, Op.GROUPS_AT_LEAST, Op.GROUPS_AT_MOST)
+
+
+class Env:
+    """What evaluation needs: the answers, which questions are closed, thresholds and duty groups.
+
+    A plain class with slots rather than a dataclass: it is built on every click in the browser.
+    """
+
+    __slots__ = ("answers", "closed", "all_closed", "thresholds", "duty_group")
+
+    def __init__(
+        self,
+        answers: Mapping[str, object],
+        thresholds: Mapping[str, int],
+        duty_group: Mapping[str, str],
+        closed: frozenset[str] | set[str] = frozenset(),
+        all_closed: bool = False,
+    ):
+        self.answers = answers
+        self.closed = closed
+        self.all_closed = all_closed
+        self.thresholds = thresholds
+        self.duty_group = duty_group
+
+    def amount(self, n: Amount) -> int:
+        return self.thresholds[n] if isinstance(n, str) else n
+
+
+class Condition:
+    """Base of the condition nodes (frozen dataclasses below)."""
+
+    def evaluate(self, env: Env) -> Tri:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def questions(self) -> Iterator[str]:
+        """The question ids this condition reads (with repeats)."""
+        for leaf in self.leaves():
+            yield leaf.question
+
+    def leaves(self) -> Iterator[Leaf]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def to_json(self) -> dict:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Leaf(Condition):
+    """`{answer: question, <op>: value}`. `value` is a tuple of option ids, a bool, or an Amount."""
+
+    question: str
+    op: Op
+    value: tuple[str, ...] | bool | Amount
+
+    def evaluate(self, env: Env) -> Tri:
+        answer = env.answers.get(self.question)
+        if answer is None:
+            if env.all_closed or self.question in env.closed:
+                return False
+            return None
+        return self.test(answer, env)
+
+    def test(self, answer: object, env: Env) -> bool:
+        """The comparison on a present answer (validated by answers.py)."""
+        op = self.op
+        if op is Op.IN:
+            return answer in self.value  # type: ignore[operator]
+        if op is Op.IS:
+            return answer is self.value
+        measured = measure(self.op, answer, env.duty_group)
+        if op is Op.AT_LEAST or op is Op.GROUPS_AT_LEAST:
+            return measured >= env.amount(self.value)  # type: ignore[arg-type]
+        return measured <= env.amount(self.value)  # type: ignore[arg-type]
+
+    def leaves(self) -> Iterator[Leaf]:
+        yield self
+
+    def to_json(self) -> dict:
+        value = list(self.value) if isinstance(self.value, tuple) else self.value
+        return {"answer": self.question, self.op.value: value}
+
+
+@dataclass(frozen=True)
+class AllOf(Condition):
+    items: tuple[Condition, ...]
+
+    def evaluate(self, env: Env) -> Tri:
+        result: Tri = True
+        for item in self.items:
+            value = item.evaluate(env)
+            if value is False:
+                return False
+            if value is None:
+                result = None
+        return result
+
+    def leaves(self) -> Iterator[Leaf]:
+        for item in self.items:
+            yield from item.leaves()
+
+    def to_json(self) -> dict:
+        return {"all": [item.to_json() for item in self.items]}
+
+
+@dataclass(frozen=True)
+class AnyOf(Condition):
+    items: tuple[Condition, ...]
+
+    def evaluate(self, env: Env) -> Tri:
+        result: Tri = False
+        for item in self.items:
+            value = item.evaluate(env)
+            if value is True:
+                return True
+            if value is None:
+                result = None
+        return result
+
+    def leaves(self) -> Iterator[Leaf]:
+        for item in self.items:
+            yield from item.leaves()
+
+    def to_json(self) -> dict:
+        return {"any": [item.to_json() for item in self.items]}
+
+
+@dataclass(frozen=True)
+class Not(Condition):
+    item: Condition
+
+    def evaluate(self, env: Env) -> Tri:
+        value = self.item.evaluate(env)
+        return None if value is None else not value
+
+    def leaves(self) -> Iterator[Leaf]:
+        yield from self.item.leaves()
+
+    def to_json(self) -> dict:
+        return {"not": self.item.to_json()}
+
+
+def measure(op: Op, answer: object, duty_group: Mapping[str, str]) -> int:
+    """The number a comparison reads: a number answer itself, duties ticked, or groups spanned."""
+    if isinstance(answer, int) and not isinstance(answer, bool):
+        return answer
+    duties = answer  # a tuple of duty ids
+    if op is Op.GROUPS_AT_LEAST or op is Op.GROUPS_AT_MOST:
+        return len({duty_group[d] for d in duties})  # type: ignore[union-attr]
+    return len(duties)  # type: ignore[arg-type]
+
+
+# --- parsing -------------------------------------------------------------------------------------
+
+Report = Callable[[tuple, str], None]
+"""report(relative_path, message): how the parser hands problems to the validator."""
+
+_SHAPE = (
+    "expected a condition such as {answer: organization, in: [law_firm]}, {answer: duties, "
+    "at_least: 5}, {all: [...]}, {any: [...]} or {not: ...}"
+)
+
+
+def parse(data: object, report: Report, path: tuple = ()) -> Condition | None:
+    """Build a condition from plain data; report structural problems and return None for them.
+
+    References (does the question exist, does the option, does the comparison fit the question's
+    kind, does the threshold) are checked by validate.py, which knows the questions.
+    """
+    if not isinstance(data, dict):
+        report(path, f"{_SHAPE}, got {show(data)}")
+        return None
+    if "answer" in data:
+        return _parse_leaf(data, report, path)
+    keys = set(data)
+    if len(keys) != 1 or not keys <= {"all", "any", "not"}:
+        report(path, f"{_SHAPE}, got keys {', '.join(sorted(map(str, keys))) or 'none'}")
+        return None
+    (key,) = keys
+    body = data[key]
+    if key == "not":
+        inner = parse(body, report, (*path, "not"))
+        return None if inner is None else Not(inner)
+    if not isinstance(body, list) or not body:
+        report((*path, key), f"expected a non-empty list of conditions, got {show(body)}")
+        return None
+    items = [parse(item, report, (*path, key, i)) for i, item in enumerate(body)]
+    if any(item is None for item in items):
+        return None
+    return (AllOf if key == "all" else AnyOf)(tuple(items))  # type: ignore[arg-type]
+
+
+def _parse_leaf(data: dict, report: Report, path: tuple) -> Leaf | None:
+    question = data["answer"]
+    ops = [key for key in data if key != "answer"]
+    ok = True
+    if not isinstance(question, str) or not question:
+        report((*path, "answer"), f"expected a question id, got {show(question)}")
+        ok = False
+    known = {op.value for op in Op}
+    unknown = [k for k in ops if k not in known]
+    for key in unknown:
+        report(
+            (*path, key), f"unknown comparison '{key}': expected one of {', '.join(sorted(known))}"
+        )
+    ops = [k for k in ops if k in known]
+    if unknown:
+        return None
+    if len(ops) != 1:
+        report(path, f"expected exactly one comparison next to 'answer', got {len(ops)}")
+        return None
+    op = Op(ops[0])
+    raw = data[op.value]
+    value: tuple[str, ...] | bool | Amount
+    if op is Op.IN:
+        if not isinstance(raw, list) or not raw or not all(isinstance(v, str) for v in raw):
+            report((*path, "in"), f"expected a non-empty list of option ids, got {show(raw)}")
+            return None
+        value = tuple(raw)
+    elif op is Op.IS:
+        if not isinstance(raw, bool):
+            report((*path, "is"), f"expected true or false, got {show(raw)}")
+            return None
+        value = raw
+    else:
+        if (
+            isinstance(raw, bool)
+            or not isinstance(raw, int | str)
+            or (isinstance(raw, int) and raw < 0)
+        ):
+            report(
+                (*path, op.value),
+                f"expected a whole number of at least 0 or a threshold id, got {show(raw)}",
+            )
+            return None
+        value = raw
+    return Leaf(question, op, value) if ok else None
+
+
+def from_json(data: object) -> Condition:
+    """Parse trusted data (already validated); raises ValueError if it is not a condition."""
+    problems: list[str] = []
+    cond = parse(data, lambda path, message: problems.append(message))
+    if cond is None:
+        raise ValueError("; ".join(problems))
+    return cond
+
+
+def show(value: object) -> str:
+    """A found value as the error message shows it: strings quoted, YAML words for the rest."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return str(value)

@@ -1,0 +1,50 @@
+"""Helpers for the engine tests: the real rules (loaded once), copies of their data, fixtures."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from quiz.build.yaml_loader import load_data, load_rules
+from quiz.model import Rules
+from quiz.validate import build_rules
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+RULES_PATH = REPO_ROOT / "rules" / "membership.yaml"
+FIXTURES = REPO_ROOT / "tests" / "fixtures"
+CASES = REPO_ROOT / "tests" / "cases"
+
+IN_2022 = date(2022, 6, 1)
+"""The cases' date: the seed's 2022 dues are then in force."""
+
+
+@cache
+def real_rules() -> Rules:
+    return load_rules(RULES_PATH)
+
+
+@cache
+def _data() -> object:
+    return load_data(RULES_PATH)[0]
+
+
+def rules_data() -> dict:
+    """A fresh deep copy of the real rules' plain data, to modify in a test."""
+    return copy.deepcopy(_data())
+
+
+@cache
+def faq_rule_rules() -> Rules:
+    """The real rules with the Affiliate FAQ's Enterprise counting rule (the fixture) instead."""
+    data = rules_data()
+    fixture = yaml.safe_load((FIXTURES / "enterprise_faq_rule.yaml").read_text(encoding="utf-8"))
+    data["enterprise"] = fixture["enterprise"]
+    return build_rules(data)
+
+
+def load_cases(name: str) -> list[dict]:
+    return yaml.safe_load((CASES / name).read_text(encoding="utf-8"))

@@ -1,0 +1,130 @@
+"""The worker protocol: JSON in, JSON out, never an exception."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from quiz import api
+from quiz.export import to_json
+from tests.engine_helpers import real_rules
+
+
+@pytest.fixture(autouse=True)
+def configured():
+    api.configure(json.loads(json.dumps(to_json(real_rules()))), on="2022-06-01")
+    yield
+    api._STATE.update(rules=None, on=None)
+
+
+def call(method, params=None, request_id=1):
+    response = api.handle({"id": request_id, "method": method, "params": params or {}})
+    assert json.loads(json.dumps(response)) == response, "plain JSON"
+    return response
+
+
+def test_next_step_returns_the_first_question():
+    response = call("next_step", {"answers": {}})
+    assert response["ok"] is True and response["id"] == 1
+    assert response["result"]["question"]["id"] == "organization"
+
+
+def test_classify_returns_the_result_shape():
+    response = call("classify", {"answers": {"organization": "provider"}})
+    result = response["result"]
+    assert set(result) == {
+        "outcome",
+        "reasons",
+        "also_meets",
+        "nearest_upgrade",
+        "dues",
+        "dues_note",
+        "rights",
+        "apply",
+        "next_steps",
+        "disclaimer",
+    }
+    assert result["outcome"]["category"] == "business_partner"
+    assert result["dues_note"] == "Contact IPMA Headquarters for dues."
+    assert {r["allowed"] for r in result["rights"]} <= {"yes", "no", "with_approval", "not_stated"}
+
+
+def test_enterprise_returns_the_quote_shape():
+    result = call(
+        "enterprise", {"regular": 12, "associate": 2, "affiliate": 5, "nonprofit": False}
+    )["result"]
+    assert set(result) == {
+        "year",
+        "enterprise",
+        "individual",
+        "cheaper",
+        "saving",
+        "saving_display",
+        "break_even",
+    }
+    assert set(result["enterprise"]["lines"][0]) == {
+        "label",
+        "count",
+        "unit",
+        "unit_display",
+        "amount",
+        "display",
+    }
+
+
+def test_rules_info_names_the_dues_in_force():
+    info = call("rules_info")["result"]
+    assert info["dues"] == {"year": 2022, "status": "in_force", "label": "2022 dues"}
+    assert info["association"]["short_name"] == "IPMA"
+
+
+def test_a_request_can_price_on_another_date():
+    info = call("rules_info", {"on": "2025-02-01"})["result"]
+    assert info["dues"]["status"] == "latest_published"
+
+
+@pytest.mark.parametrize(
+    ("request_", "error_type"),
+    [
+        (
+            {"id": 3, "method": "classify", "params": {"answers": {"organization": "x"}}},
+            "AnswerError",
+        ),
+        ({"id": 3, "method": "enterprise", "params": {"regular": -2}}, "AnswerError"),
+        (
+            {"id": 3, "method": "enterprise", "params": {"regular": 2, "year": 2030}},
+            "DuesYearError",
+        ),
+        ({"id": 3, "method": "teleport", "params": {}}, "RequestError"),
+        ({"id": 3, "method": "classify", "params": ["x"]}, "RequestError"),
+        ({"id": 3, "method": "classify", "params": {"on": "tomorrow"}}, "RequestError"),
+        (
+            {"id": 3, "method": "configure", "params": {"rules": {"schema_version": 1}}},
+            "RulesValidationError",
+        ),
+        ("not a request", "RequestError"),
+        (None, "RequestError"),
+    ],
+)
+def test_errors_are_responses_never_exceptions(request_, error_type):
+    response = api.handle(request_)
+    assert response["ok"] is False
+    assert response["error"]["type"] == error_type
+    assert response["error"]["message"]
+    assert response["id"] == (3 if isinstance(request_, dict) else None)
+
+
+def test_without_rules_the_engine_says_to_configure_first():
+    api._STATE.update(rules=None)
+    response = api.handle({"id": 9, "method": "next_step", "params": {}})
+    assert response["error"]["type"] == "RequestError"
+    assert "configure" in response["error"]["message"]
+
+
+def test_the_configure_method_loads_rules_json():
+    api._STATE.update(rules=None)
+    rules_json = json.loads(json.dumps(to_json(real_rules())))
+    response = api.handle({"id": 1, "method": "configure", "params": {"rules": rules_json}})
+    assert response["ok"] is True
+    assert call("next_step", {"answers": {}})["ok"] is True
