@@ -53,6 +53,9 @@ chromium:
 
 # --- everyday targets --------------------------------------------------------------------------
 
+check: install
+	$(BIN)/python -m quiz check
+
 site: install node_modules
 	$(BIN)/mkdocs build --strict
 

@@ -1,0 +1,110 @@
+"""MkDocs events → ``quiz.build.pages``. Thin on purpose: no page text and no rule lives here.
+
+Order matters for staff. ``mkdocs build`` runs ``on_config`` before it empties ``site/``, so every
+check that depends on rules/ (the rules themselves, every generated page, every ``{{ name }}``
+placeholder in docs/) runs in ``on_config``: a mistake aborts the build while the last good site is
+still in place, and ``mkdocs serve`` keeps serving it.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from quiz.build import pages
+from quiz.build.mkdocs_plugin import serve
+from quiz.build.mkdocs_plugin.config import IpmaConfig
+
+log = logging.getLogger("mkdocs.plugins.ipma")
+
+
+class IpmaPlugin(BasePlugin[IpmaConfig]):
+    """Generates the membership pages from rules/ and fills placeholders in hand-written pages."""
+
+    def __init__(self) -> None:
+        self.site: pages.SiteContent | None = None
+        self.rules_path: Path | None = None
+
+    # --- configuration: everything that can fail because of rules/ fails here -------------------
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        base_dir = Path(config.config_file_path or ".").resolve().parent
+        self.rules_path = (base_dir / self.config.rules).resolve()
+        templates = (base_dir / self.config.templates).resolve() if self.config.templates else None
+        serve.state.rules_failed = True  # until proven otherwise: nothing below touches site/
+        try:
+            on = pages.build_date(self.config.on)
+            self.site = pages.build_site_content(self.rules_path, on=on, templates_dir=templates)
+            problems = pages.check_docs_placeholders(Path(config.docs_dir), self.site)
+        except pages.SiteError as error:
+            raise PluginError(str(error)) from None
+        if problems:
+            raise PluginError("\n".join(problems))
+        serve.state.rules_failed = False
+        config.nav = pages.expand_nav(config.nav, self.site)
+        log.info(f"IPMA rules: {self.site.in_force_text} (built for {on.isoformat()})")
+        return config
+
+    # --- files: the generated pages and the quiz's browser assets ---------------------------------
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.site is not None
+        for uri, markdown in self.site.pages.items():
+            existing = files.get_file_from_path(uri)
+            if existing is not None and not existing.generated_by:
+                raise PluginError(
+                    f"{config.docs_dir}/{uri}: this page is generated from the rules file; "
+                    "remove the hand-written copy (edit the rules or quiz/build/templates/ instead)"
+                )
+            files.append(File.generated(config, uri, content=markdown))
+        try:
+            assets = pages.browser_assets(self.site)
+        except pages.SiteError as error:
+            raise PluginError(str(error)) from None
+        for uri, content in assets:
+            if isinstance(content, Path):
+                files.append(File.generated(config, uri, abs_src_path=str(content)))
+            else:
+                files.append(File.generated(config, uri, content=content))
+        return files
+
+    # --- pages: {{ name }} placeholders in hand-written pages -------------------------------------
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        assert self.site is not None
+        if page.file.generated_by:  # generated pages were rendered from the rules already
+            return markdown
+        try:
+            return self.site.render_placeholders(markdown, where=page.file.src_uri)
+        except pages.SiteError as error:
+            raise PluginError(str(error)) from None
+
+    # --- theme: the footer and the dues announcement read the rules too ---------------------------
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        assert self.site is not None
+        env.globals["ipma"] = self.site.theme_context
+        return env
+
+    # --- serve: rebuild when the rules change -----------------------------------------------------
+
+    def on_serve(self, server, *, config: MkDocsConfig, builder):
+        """Watch the rules: ``make serve`` rebuilds (and reloads the browser) when staff save them.
+
+        A broken rules file then fails in ``on_config`` of the rebuild: MkDocs logs our file:line
+        message, and ``serve.keep_serving_last_good_site`` makes the server go on serving the last
+        good build (which nothing has touched) instead of holding every request.
+        """
+        assert self.rules_path is not None
+        for path in pages.watched_paths(self.rules_path, Path(config.config_file_path).parent):
+            server.watch(str(path))
+        serve.keep_serving_last_good_site(server)
+        return server

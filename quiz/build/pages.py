@@ -1,0 +1,289 @@
+"""The generated pages as plain functions: rules file → Markdown per page, no MkDocs needed.
+
+The MkDocs plugin (``quiz.build.mkdocs_plugin``) calls these; tests call them directly. Each page
+is a Jinja2 template in ``quiz/build/templates/`` fed by ``site_model.build_model``; the templates
+lay out data and never hold a figure.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from quiz import values
+from quiz.build import placeholders, site_model
+from quiz.build.yaml_loader import load_rules
+from quiz.errors import RulesError
+from quiz.model import Rules
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+# Generated page (source URI) → template. Category pages are added per category.
+PAGES = {
+    "index.md": "index.md.j2",
+    "join.md": "join.md.j2",
+    "membership/compare.md": "compare.md.j2",
+    "dues.md": "dues.md.j2",
+    "enterprise.md": "enterprise.md.j2",
+    "faq.md": "faq.md.j2",
+    "sources.md": "sources.md.j2",
+}
+CATEGORY_TEMPLATE = "category.md.j2"
+
+# In mkdocs.yml's nav, this entry stands for one entry per category, in the rules' order.
+NAV_CATEGORIES = "membership/*"
+
+
+class SiteError(Exception):
+    """A mistake staff must fix before the site can build; the message says where (file:line)."""
+
+
+# --- the build date ------------------------------------------------------------------------------
+
+
+def build_date(option: date | None = None, environ: Mapping[str, str] | None = None) -> date:
+    """The date that decides which dues are in force: the plugin's ``on`` option, else
+    ``SOURCE_DATE_EPOCH`` (reproducible builds), else today. UTC, so a build does not depend on the
+    machine's time zone."""
+    if option is not None:
+        return option
+    environ = os.environ if environ is None else environ
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=UTC).date()
+        except (ValueError, OverflowError, OSError):
+            raise SiteError(
+                f"SOURCE_DATE_EPOCH must be a number of seconds since 1970, got {epoch!r}"
+            ) from None
+    return datetime.now(tz=UTC).date()
+
+
+# --- rendering ------------------------------------------------------------------------------------
+
+
+def environment(templates_dir: Path | None = None) -> jinja2.Environment:
+    """Jinja2 for Markdown output: no autoescape (rules texts are Markdown, and validation rejects
+    raw HTML in them), undefined names fail loudly, and an optional folder overrides templates."""
+    search = [str(templates_dir)] if templates_dir else []
+    search.append(str(TEMPLATES_DIR))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(search),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["page_link"] = page_link
+    env.filters["one_line"] = lambda text: " ".join(str(text).split())
+    env.filters["cell"] = lambda text: " ".join(str(text).split()).replace("|", "\\|")
+    return env
+
+
+def page_link(target: str, current: str) -> str:
+    """A relative Markdown link from page ``current`` to page ``target`` (both source URIs), so
+    MkDocs checks it and rewrites it to the built URL."""
+    base = Path(current).parent
+    return Path(os.path.relpath(target, base if str(base) != "." else ".")).as_posix()
+
+
+def render_pages(model: site_model.SiteModel, templates_dir: Path | None = None) -> dict[str, str]:
+    """Every generated page as Markdown, keyed by source URI."""
+    env = environment(templates_dir)
+    context = model.as_context()
+    pages: dict[str, str] = {}
+    for uri, template in PAGES.items():
+        pages[uri] = env.get_template(template).render(context, page=uri)
+    for category in model.categories:
+        uri = category["uri"]
+        pages[uri] = env.get_template(CATEGORY_TEMPLATE).render(
+            context, page=uri, category=category
+        )
+    return pages
+
+
+# --- the whole site's content ---------------------------------------------------------------------
+
+
+@dataclass
+class SiteContent:
+    """What one build adds to MkDocs: generated pages, the theme's data, the placeholder filler."""
+
+    rules: Rules
+    rules_path: Path
+    on: date
+    model: site_model.SiteModel
+    pages: dict[str, str]
+
+    @property
+    def in_force_text(self) -> str:
+        current = self.model.dues["current"]
+        if current is None:
+            return f"No dues are in force on {site_model.long_date(self.on)}"
+        return f"Prices shown: {current['label']}"
+
+    @property
+    def theme_context(self) -> dict[str, Any]:
+        """Data for overrides/main.html (footer, dues announcement)."""
+        association = self.model.association
+        return {
+            "on": self.on.isoformat(),
+            "short_name": association["short_name"],
+            "headquarters": association["headquarters"],
+            "in_force_text": self.in_force_text,
+            "sources_href": "sources/",
+            "announcements": [
+                {
+                    "text": f"{s['year']} dues take effect on {s['effective_text']}.",
+                    "href": "dues/",
+                }
+                for s in self.model.dues["upcoming"]
+            ],
+        }
+
+    def render_value(self, placeholder: str) -> str:
+        """One ``{{ name }}`` through the engine, with a did-you-mean hint for a typo."""
+        try:
+            return values.render_text(self.rules, placeholder, on=self.on)
+        except RulesError as error:
+            name = placeholder.strip("{} \t")
+            close = difflib.get_close_matches(name, sorted(values.names(self.rules)), n=1)
+            hint = f" (did you mean '{{{{ {close[0]} }}}}'?)" if close and close[0] != name else ""
+            raise SiteError(f"{error}{hint}") from None
+
+    def render_placeholders(self, markdown: str, where: str) -> str:
+        """A hand-written page with its placeholders filled; ``SiteError`` lists every bad one."""
+        try:
+            return placeholders.fill(markdown, self.render_value, where)
+        except placeholders.PlaceholderProblems as problems:
+            raise SiteError(str(problems)) from None
+
+
+def load(rules_path: Path) -> Rules:
+    """The validated rules; ``SiteError`` carrying the engine's file:line list otherwise."""
+    try:
+        return load_rules(rules_path)
+    except RulesError as error:
+        raise SiteError(
+            f"{rules_path.name} has errors; the site was not rebuilt:\n{error}"
+        ) from None
+
+
+def build_site_content(
+    rules_path: Path, *, on: date, templates_dir: Path | None = None
+) -> SiteContent:
+    """Load and validate the rules, compute the model and render every generated page.
+
+    All of it happens before MkDocs touches ``site/``: a rules mistake, or a template error, stops
+    the build while the last good site is still whole.
+    """
+    rules_path = Path(rules_path)
+    rules = load(rules_path)
+    model = site_model.build_model(rules, on)
+    try:
+        pages = render_pages(model, templates_dir)
+    except jinja2.TemplateError as error:
+        where = getattr(error, "filename", None) or getattr(error, "name", None) or "template"
+        line = getattr(error, "lineno", None)
+        raise SiteError(f"{where}{f':{line}' if line else ''}: {error}") from None
+    return SiteContent(rules=rules, rules_path=rules_path, on=on, model=model, pages=pages)
+
+
+def check_docs_placeholders(docs_dir: Path, site: SiteContent) -> list[str]:
+    """Every bad placeholder in docs/*.md, checked up front (``on_config``) so a typo in a page
+    fails the build before ``site/`` is emptied, like a typo in the rules does."""
+    problems: list[str] = []
+    root = Path(docs_dir)
+    for path in sorted(root.rglob("*.md")):
+        where = _shown(path)
+        try:
+            site.render_placeholders(path.read_text(encoding="utf-8"), where)
+        except SiteError as error:
+            problems.extend(str(error).splitlines())
+    return problems
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+# --- navigation -----------------------------------------------------------------------------------
+
+
+def expand_nav(nav: Any, site: SiteContent) -> Any:
+    """mkdocs.yml's nav with ``membership/*`` replaced by one entry per category (rules' order).
+
+    A nav that does not use the marker is returned unchanged.
+    """
+    entries = [{c["name"]: c["uri"]} for c in site.model.categories]
+
+    def walk(items: Any) -> Any:
+        if not isinstance(items, list):
+            return items
+        result: list[Any] = []
+        for item in items:
+            if item == NAV_CATEGORIES:
+                result.extend(entries)
+            elif isinstance(item, dict):
+                expanded = {}
+                for title, value in item.items():
+                    if value == NAV_CATEGORIES:
+                        expanded[title] = list(entries)
+                    else:
+                        expanded[title] = walk(value)
+                result.append(expanded)
+            else:
+                result.append(item)
+        return result
+
+    return walk(nav)
+
+
+# --- the quiz's browser assets (the frontend's packaging) -----------------------------------------
+
+
+def browser_assets(site: SiteContent) -> list[tuple[str, bytes | Path]]:
+    """The quiz's files (rules JSON, engine zip, manifest, Pyodide) from the frontend's packaging
+    function ``quiz.build.assets.browser_assets(rules_json, repo_root)``."""
+    from quiz import export
+    from quiz.build import assets
+
+    packager: Callable[..., list[tuple[str, bytes | Path]]] | None = getattr(
+        assets, "browser_assets", None
+    )
+    if packager is None:
+        raise SiteError(
+            "quiz.build.assets.browser_assets(rules_json, repo_root) is missing: the quiz's "
+            "browser assets (assets/rules.json, assets/engine.zip, Pyodide) cannot be added"
+        )
+    kwargs = {"on": site.on} if "on" in inspect.signature(packager).parameters else {}
+    try:
+        return list(packager(export.to_json(site.rules), REPO_ROOT, **kwargs))
+    except (OSError, RuntimeError) as error:  # the packager's AssetsError says how to fix it
+        raise SiteError(f"the quiz's browser assets: {error}") from None
+
+
+# --- serve ----------------------------------------------------------------------------------------
+
+
+def watched_paths(rules_path: Path, project_dir: Path) -> list[Path]:
+    """What ``mkdocs serve`` watches besides docs/: the rules file's folder (rules/), or just the
+    file when it sits in the project root (watching the root would rebuild on every change)."""
+    rules_path = Path(rules_path).resolve()
+    folder = rules_path.parent
+    if folder == Path(project_dir).resolve():
+        return [rules_path]
+    return [folder]

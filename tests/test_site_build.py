@@ -1,0 +1,323 @@
+"""Real MkDocs builds of the site into temporary folders, checked in the generated HTML."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+
+from quiz import dated, dues, enterprise
+from quiz.build.pages import TEMPLATES_DIR
+from quiz.build.yaml_loader import load_rules
+from tests.helpers import REPO_ROOT, build_site
+from tests.site_checks import (
+    allowed_figures,
+    broken_internal_links,
+    dollar_figures,
+    html_pages,
+    inconsistencies,
+    page_text,
+    section,
+    third_party_requests,
+    tree_hashes,
+)
+
+RULES = REPO_ROOT / "rules" / "membership.yaml"
+DOCS = REPO_ROOT / "docs"
+
+pytestmark = pytest.mark.slow
+
+
+def built_on(site_dir: Path) -> dt.date:
+    """The "in force" date the build used (overrides/main.html states it in a meta tag)."""
+    html = (site_dir / "index.html").read_text(encoding="utf-8")
+    found = re.search(r'<meta name="ipma:in-force-date" content="([\d-]+)">', html)
+    assert found, "the home page does not state the build's in-force date"
+    return dt.date.fromisoformat(found.group(1))
+
+
+def text_of(site_dir: Path, key: str) -> str:
+    return page_text(html_pages(site_dir)[key].read_text(encoding="utf-8"))
+
+
+def build_ok(site_dir: Path, **kwargs) -> None:
+    result = build_site(site_dir, **kwargs)
+    assert result.returncode == 0, result.stderr
+
+
+def rules_copy(tmp_path: Path, change) -> Path:
+    data = yaml.safe_load(RULES.read_text(encoding="utf-8"))
+    change(data)
+    folder = tmp_path / "rules"
+    folder.mkdir(exist_ok=True)
+    path = folder / "membership.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+# --- (a) the pages exist and say what they should ------------------------------------------------
+
+
+def test_built_site_has_a_page_per_category_and_the_summary_pages(built_site):
+    rules = load_rules(RULES)
+    pages = html_pages(built_site)
+    for category in rules.categories:
+        key = f"membership/{category.id}/"
+        assert key in pages, key
+        text = text_of(built_site, key)
+        assert f"{category.name} membership" in text
+        assert "Sources" in text and "How to apply" in text
+    for key in ("", "join/", "membership/compare/", "dues/", "enterprise/", "faq/", "sources/"):
+        assert key in pages, key
+
+
+def test_category_pages_show_the_dues_in_force_with_the_year(built_site):
+    rules, on = load_rules(RULES), built_on(built_site)
+    for category in rules.categories:
+        text = text_of(built_site, f"membership/{category.id}/")
+        if not category.dues_published:
+            assert "$" not in text
+            continue
+        estimate = dues.estimate(rules, category.id, on=on)
+        assert f"Dues: {estimate.label}" in text
+        assert f"{estimate.display} USD per calendar year" in text
+
+
+def test_comparison_is_a_table_with_every_individual_category_and_the_rows_people_scan(built_site):
+    rules, on = load_rules(RULES), built_on(built_site)
+    html = html_pages(built_site)["membership/compare/"].read_text(encoding="utf-8")
+    table = html[html.index('<div class="ipma-compare">') :]
+    table = table[: table.index("</table>")]
+    head = table[: table.index("</thead>")]
+    for category in rules.individual_categories:
+        assert f">{category.name}</a></th>" in head
+    for row in (
+        "Who it is for",
+        "Duties needed",
+        "Vote",
+        "Hold elective or appointed office",
+        "Chair a committee, task force or chapter",
+        "Attend chapter and committee meetings",
+        "Dues",
+    ):
+        assert f"<td>{row}</td>" in table, row
+    regular = dues.estimate(rules, "regular", on=on)
+    assert regular.display in page_text(table)
+
+
+def test_dues_page_names_the_year_in_force(built_site):
+    rules, on = load_rules(RULES), built_on(built_site)
+    pick = dated.in_force(rules.dues.schedules, on)
+    text = text_of(built_site, "dues/")
+    assert pick.label("dues") in text
+    footer = text_of(built_site, "")
+    assert f"Prices shown: {pick.label('dues')}" in footer
+
+
+def test_enterprise_page_shows_the_engines_quotes_and_a_calculator_mount(built_site):
+    rules, on = load_rules(RULES), built_on(built_site)
+    html = html_pages(built_site)["enterprise/"].read_text(encoding="utf-8")
+    text = page_text(html)
+    assert '<div class="ipma-calculator" data-ipma-calculator></div>' in html
+    assert "<noscript>" in html
+    for example in rules.enterprise.examples:
+        quote = enterprise.quote(rules, dict(example.counts), on=on)
+        block = section(text, example.name)
+        assert f"Enterprise: {quote.to_json()['enterprise']['display']}" in block
+        assert f"Individual dues: {quote.to_json()['individual']['display']}" in block
+        assert quote.break_even in block
+
+
+def test_faq_page_has_every_question_with_rendered_values_and_sources(built_site):
+    rules = load_rules(RULES)
+    html = html_pages(built_site)["faq/"].read_text(encoding="utf-8")
+    for entry in rules.faq:
+        assert entry.question in html
+    assert "{{" not in page_text(html)
+    assert html.count("Source:") == len(rules.faq)
+
+
+def test_home_page_leads_to_the_quiz(built_site):
+    html = (built_site / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<a class="md-button md-button--primary" href="quiz/">', html)
+
+
+# --- (b) every figure comes from the rules --------------------------------------------------------
+
+
+def test_every_figure_on_every_page_is_one_the_rules_give_for_that_page(built_site):
+    allowed = allowed_figures(RULES, built_on(built_site))
+    assert inconsistencies(built_site, allowed) == []
+
+
+def test_consistency_check_flags_a_price_typed_into_a_page(tmp_path):
+    docs = tmp_path / "docs"
+    shutil.copytree(DOCS, docs)
+    (docs / "typed.md").write_text(
+        "# Affiliate\n\nThe Affiliate rate is $149 per year.\n", encoding="utf-8"
+    )
+    site = tmp_path / "site"
+    build_ok(site, config_overrides={"docs_dir": str(docs)})
+    problems = inconsistencies(site, allowed_figures(RULES, built_on(site)))
+    assert problems == ["/typed/: $149 is not a figure the rules give for this page"]
+
+
+def test_consistency_check_flags_a_price_typed_into_a_template(tmp_path):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    category = (TEMPLATES_DIR / "category.md.j2").read_text(encoding="utf-8")
+    typed = category.replace("## How to apply\n", "## How to apply\n\nJoin today for only $99!\n")
+    assert typed != category
+    (templates / "category.md.j2").write_text(typed, encoding="utf-8")
+    site = tmp_path / "site"
+    build_ok(site, config_overrides={"plugins": {"ipma": {"templates": str(templates)}}})
+    problems = inconsistencies(site, allowed_figures(RULES, built_on(site)))
+    rules = load_rules(RULES)
+    assert sorted(problems) == sorted(
+        f"/membership/{c.id}/: $99 is not a figure the rules give for this page"
+        for c in rules.categories
+    )
+
+
+# --- (c) a new dues year --------------------------------------------------------------------------
+
+
+def test_a_new_dues_year_replaces_the_current_rates_everywhere_and_the_old_one_is_history(tmp_path):
+    old_schedule = load_rules(RULES).dues.schedules[-1]
+    new_date = dt.date(old_schedule.effective.year + 1, 1, 1)
+
+    def add_year(data):
+        data["sources"].append(
+            {"id": "new-dues", "title": "Board-approved dues", "url": data["sources"][0]["url"]}
+        )
+        values = data["dues"]["values"]
+        last = values[max(values)]
+        values[new_date] = {
+            "reference": "new-dues",
+            "amounts": {k: v + 7 for k, v in last["amounts"].items()},
+            "rates": {k: v + 7 for k, v in last.get("rates", {}).items()},
+        }
+
+    rules_path = rules_copy(tmp_path, add_year)
+    site = tmp_path / "site"
+    on = new_date.replace(month=6)
+    build_ok(
+        site, rules_path=rules_path, config_overrides={"plugins": {"ipma": {"on": on.isoformat()}}}
+    )
+    assert built_on(site) == on
+
+    rules = load_rules(rules_path)
+    new = {c: Decimal(v) for c, v in rules.dues.schedules[-1].amounts.items()}
+    new |= {k: Decimal(v) for k, v in rules.dues.schedules[-1].rates.items()}
+    old = set(old_schedule.amounts.values()) | set(old_schedule.rates.values())
+    assert not old & set(new.values())
+
+    # Wherever the current rates appear, they are the new ones.
+    for key in (
+        "",
+        "join/",
+        "membership/compare/",
+        "faq/",
+        "staff-guide/",
+        *(f"membership/{c}/" for c in old_schedule.amounts),
+    ):
+        figures = set(dollar_figures(text_of(site, key)))
+        assert not figures & old, f"/{key} still shows old dues {sorted(figures & old)}"
+    for category_id, amount in old_schedule.amounts.items():
+        text = text_of(site, f"membership/{category_id}/")
+        assert f"Dues: {new_date.year} dues" in text
+        assert amount + 7 in dollar_figures(text)
+    assert set(new.values()) <= set(dollar_figures(text_of(site, "membership/compare/")))
+
+    # On the dues page the old year is only under History.
+    dues_text = text_of(site, "dues/")
+    before, history = dues_text.split("History", 1)
+    assert not set(dollar_figures(before)) & old
+    assert old <= set(dollar_figures(history))
+    assert f"{old_schedule.effective.year} dues" in history
+    assert f"{old_schedule.effective.year} dues" not in before
+    assert (
+        allowed_figures(rules_path, on)
+        and inconsistencies(site, allowed_figures(rules_path, on)) == []
+    )
+
+
+# --- (d) a broken rules file ----------------------------------------------------------------------
+
+
+def test_broken_rules_fail_the_build_with_file_and_line_and_leave_site_untouched(tmp_path):
+    site = tmp_path / "site"
+    build_ok(site)
+    before = tree_hashes(site)
+    assert before
+
+    real = RULES.read_text(encoding="utf-8")
+    amount = str(int(load_rules(RULES).dues.schedules[0].amounts["affiliate"]))
+    line = next(
+        i for i, text in enumerate(real.splitlines(), 1) if text == f"        affiliate: {amount}"
+    )
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    broken = folder / "membership.yaml"
+    broken.write_text(
+        real.replace(f"        affiliate: {amount}\n", f"        affiliate: {amount} USD\n", 1)
+    )
+
+    result = build_site(site, rules_path=broken)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert (
+        f"membership.yaml:{line} dues.values[2022-01-01].amounts.affiliate: expected an amount"
+        in output
+    )
+    assert tree_hashes(site) == before
+
+
+def test_an_unknown_placeholder_in_a_docs_page_fails_before_site_is_touched(tmp_path):
+    site = tmp_path / "site"
+    build_ok(site)
+    before = tree_hashes(site)
+    docs = tmp_path / "docs"
+    shutil.copytree(DOCS, docs)
+    (docs / "typo.md").write_text("# Typo\n\nThe rate is {{ dues.afiliate }}.\n", encoding="utf-8")
+
+    result = build_site(site, config_overrides={"docs_dir": str(docs)})
+    assert result.returncode != 0
+    assert "typo.md:3: unknown value 'dues.afiliate'" in result.stderr
+    assert "did you mean '{{ dues.affiliate }}'" in result.stderr
+    assert tree_hashes(site) == before
+
+
+# --- (e) strict build, links ----------------------------------------------------------------------
+
+
+def test_strict_build_of_the_real_site_has_no_warning(tmp_path):
+    result = build_site(tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr and "WARNING" not in result.stdout
+
+
+def test_every_internal_href_and_src_resolves_to_a_built_file(built_site):
+    assert broken_internal_links(built_site) == []
+
+
+# --- (f) no third-party requests ------------------------------------------------------------------
+
+
+def test_built_html_requests_nothing_from_another_host(built_site):
+    assert third_party_requests(built_site) == []
+
+
+def test_the_only_external_links_in_content_go_to_the_association(built_site):
+    rules = load_rules(RULES)
+    allowed_hosts = {re.sub(r"^https?://([^/]+).*", r"\1", s.url) for s in rules.sources}
+    allowed_hosts |= {"squidfunk.github.io", "127.0.0.1:8000"}  # "Made with Material"; site_url
+    found = set()
+    for path in html_pages(built_site).values():
+        found |= set(re.findall(r'href="https?://([^/"]+)', path.read_text(encoding="utf-8")))
+    assert found <= allowed_hosts, found - allowed_hosts
