@@ -1,0 +1,649 @@
+"""The eligibility quiz in a real browser (Debian's Chromium via Playwright) on the real built site.
+
+People are simulated by clicking labels and buttons. What they should see is never typed here: it
+is what CPython's engine answers for the same answers, with the site's own rules.json and date.
+
+One browser context is shared by the personas (the engine loads once, each persona starts again
+from the result page); tests about loading, reloading and navigation use fresh contexts.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.helpers import build_site, http_server
+from tests.quiz_browser import (
+    ENGINE_TIMEOUT_MS,
+    BuiltRules,
+    answer,
+    continue_,
+    current_question,
+    expect_result,
+    pyodide_request,
+    question_heading,
+    quiz_form,
+    see_result,
+    share_link,
+    take_quiz,
+)
+
+# Answers to every question a persona could be asked; the engine decides which ones are asked.
+NOT_THE_CASE: dict[str, Any] = {
+    "duties": [],
+    "supervises": False,
+    "nonprofit": False,
+    "bar_activities": False,
+    "association_executive": False,
+    "educator": False,
+    "accredited_program": False,
+    "seeking_development": False,
+    "years_regular_member": 0,
+    "years_managing": 0,
+}
+REGULAR_DUTIES = [
+    "recruiting",
+    "orientation",
+    "budgeting",
+    "salary_administration",
+    "delegation",
+    "personnel_training",
+]
+
+# name → (answers, the category the person is, None for not eligible; rate)
+PERSONAS: dict[str, tuple[dict[str, Any], str | None, str | None]] = {
+    "regular at a law firm": (
+        {"organization": "law_firm", "duties": REGULAR_DUTIES, "supervises": True},
+        "regular",
+        "standard",
+    ),
+    "regular at a non-profit": (
+        {
+            "organization": "government_legal",
+            "duties": [
+                "recruiting",
+                "performance_evaluation",
+                "budgeting",
+                "financial_reports",
+                "workflow",
+            ],
+            "supervises": True,
+            "nonprofit": True,
+        },
+        "regular",
+        "nonprofit",
+    ),
+    "associate with three duties": (
+        {"organization": "corporate_legal", "duties": ["recruiting", "budgeting", "delegation"]},
+        "associate",
+        "standard",
+    ),
+    "affiliate who wants to grow": (
+        {"organization": "law_firm", "duties": ["workflow"], "seeking_development": True},
+        "affiliate",
+        "standard",
+    ),
+    "academic at an accredited program": (
+        {"organization": "education", "educator": True, "accredited_program": True},
+        "academic",
+        "standard",
+    ),
+    "emeritus, retired former regular": (
+        {"organization": "none", "years_regular_member": 3, "years_managing": 12},
+        "emeritus",
+        "standard",
+    ),
+    "business partner (consultant)": ({"organization": "provider"}, "business_partner", None),
+    "not eligible": (
+        {"organization": "none", "years_regular_member": 1, "years_managing": 4},
+        None,
+        None,
+    ),
+}
+
+
+def persona(name: str) -> dict[str, Any]:
+    return {**NOT_THE_CASE, **PERSONAS[name][0]}
+
+
+@pytest.fixture(scope="session")
+def built(built_site: Path) -> BuiltRules:
+    return BuiltRules(built_site)
+
+
+@pytest.fixture(scope="session")
+def quiz_url(site_server: str) -> str:
+    return site_server + "quiz/"
+
+
+@pytest.fixture(scope="module")
+def instant_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The site built with ``site_url`` set to the address it is served on.
+
+    Material resolves its sitemap's URLs to the page's protocol and host but keeps their port, so on
+    the shared test server (a random port, ``site_url`` on :8000) it never intercepts a link and
+    every click is a full page load. Instant navigation needs the real address.
+    """
+    site_dir = tmp_path_factory.mktemp("instant_site")
+    with http_server(site_dir) as base_url:
+        result = build_site(site_dir, config_overrides={"site_url": base_url})
+        assert result.returncode == 0, result.stdout + result.stderr
+        yield base_url
+
+
+@pytest.fixture(scope="module")
+def shared_context(browser) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def quiz(shared_context, quiz_url: str) -> Iterator[Page]:
+    """The quiz on its first question, in the shared context. After a result it starts again in
+    the same page (the engine stays loaded); otherwise it opens a new tab (new sessionStorage)."""
+    pages = shared_context.pages
+    page = pages[0] if pages else None
+    restart = page.get_by_role("button", name="Start again") if page else None
+    if page is not None and restart.is_visible():
+        restart.click()
+    else:
+        if page is not None:
+            page.close()
+        page = shared_context.new_page()
+        page.goto(quiz_url)
+    expect(quiz_form(page)).to_be_visible()
+    assert current_question(page) == "organization"
+    yield page
+
+
+# --- personas ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(PERSONAS))
+def test_persona_reaches_the_engines_category_and_dues(quiz: Page, built: BuiltRules, name: str):
+    answers = persona(name)
+    _, category, rate = PERSONAS[name]
+    flow = built.flow(answers)
+    expected = built.classify({qid: answers[qid] for qid in flow})
+    # The persona means what its name says (guards against a rules change hollowing the test out).
+    assert expected["outcome"]["category"] == category
+    assert (expected["dues"] or {}).get("rate") == rate
+
+    assert take_quiz(quiz, built, answers) == flow
+    rows = quiz.locator(".ipma-summary-list__row")
+    expect(rows).to_have_count(len(flow))
+    see_result(quiz)
+    expect_result(quiz, expected)
+    expect(quiz.locator("#ipma-result-heading")).to_be_focused()
+    assert "Your result" in quiz.title()
+
+
+def caption(built: BuiltRules, answers: dict[str, Any]) -> str:
+    """ "Question X of Y" for the engine's next step after `answers` ("Question X" if Y varies)."""
+    step = built.call("next_step", {"answers": answers})
+    if step["total"] is None:
+        return f"Question {step['number']}"
+    return f"Question {step['number']} of {step['total']}"
+
+
+def test_each_question_shows_its_number_and_the_total_once_known(quiz: Page, built: BuiltRules):
+    answers = persona("regular at a law firm")
+    given: dict[str, Any] = {}
+    totals = []
+    for qid in built.flow(answers):
+        expected = caption(built, given)
+        expect(quiz_form(quiz).locator(".ipma-caption")).to_have_text(
+            expected, timeout=ENGINE_TIMEOUT_MS
+        )
+        totals.append(" of " in expected)
+        answer(quiz, built, qid, answers[qid])
+        continue_(quiz)
+        given[qid] = answers[qid]
+    assert totals[0] is False and totals[-1] is True  # the engine knew the total by the end
+    expect(quiz.get_by_role("heading", name="Check your answers")).to_be_visible()
+
+
+def test_missing_answers_get_the_error_summary_and_inline_errors(quiz: Page, built: BuiltRules):
+    continue_(quiz)
+    summary = quiz.locator(".ipma-error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Select an answer")
+    assert quiz.title().startswith("Error: ")
+    summary.get_by_role("link").click()
+    expect(quiz_form(quiz).locator("input[type=radio]").first).to_be_focused()
+    answer(quiz, built, "organization", "none")
+    continue_(quiz)
+    expect(question_heading(quiz)).to_have_text(
+        built.questions["bar_activities"]["text"], timeout=ENGINE_TIMEOUT_MS
+    )
+    answer(quiz, built, "bar_activities", False)
+    continue_(quiz)
+    for typed, message in [
+        ("", "Enter a number"),
+        ("two", "whole number"),
+        ("61", "between 0 and 60"),
+    ]:
+        quiz_form(quiz).get_by_role("textbox").fill(typed)
+        continue_(quiz)
+        expect(quiz.locator(".ipma-error-message")).to_contain_text(message)
+        expect(quiz_form(quiz).get_by_role("textbox")).to_have_attribute("aria-invalid", "true")
+
+
+def test_none_of_these_clears_ticked_duties_and_the_reverse(quiz: Page, built: BuiltRules):
+    answer(quiz, built, "organization", "law_firm")
+    continue_(quiz)
+    form = quiz_form(quiz)
+    expect(form.get_by_label("None of these", exact=True)).to_be_visible(timeout=ENGINE_TIMEOUT_MS)
+    form.get_by_label(built.duty_names["recruiting"]).check()
+    form.get_by_label("None of these", exact=True).check()
+    expect(form.get_by_label(built.duty_names["recruiting"])).not_to_be_checked()
+    form.get_by_label(built.duty_names["budgeting"]).check()
+    expect(form.get_by_label("None of these", exact=True)).not_to_be_checked()
+    # grouped by duty area, each a fieldset with its legend
+    for group in built.rules["duty_groups"]:
+        if group["duties"]:
+            expect(form.locator("fieldset fieldset legend", has_text=group["name"])).to_be_visible()
+
+
+# --- moving around -------------------------------------------------------------------------------
+
+
+def duties_form(page: Page):
+    """The duty checklist's "None of these" box: on screen when the checklist is."""
+    return quiz_form(page).get_by_label("None of these", exact=True)
+
+
+def checked_duties(page: Page, built: BuiltRules) -> set[str]:
+    names = {v: k for k, v in built.duty_names.items()}
+    labels = []
+    for box in quiz_form(page).locator("input[type=checkbox]:checked").all():
+        labels.append(page.locator(f"label[for='{box.get_attribute('id')}']").inner_text())
+    return {names[label] for label in labels if label in names}
+
+
+def test_back_link_and_browser_back_keep_answers(quiz: Page, built: BuiltRules):
+    page = quiz
+    answers = persona("regular at a law firm")
+    answer(page, built, "organization", "law_firm")
+    continue_(page)
+    expect(quiz_form(page).get_by_label("None of these", exact=True)).to_be_visible(
+        timeout=ENGINE_TIMEOUT_MS
+    )
+    answer(page, built, "duties", answers["duties"])
+    continue_(page)
+    expect(question_heading(page)).to_have_text(built.questions["supervises"]["text"])
+
+    page.get_by_role("link", name="Back").click()
+    expect(question_heading(page)).to_have_text(built.questions["duties"]["text"])
+    assert checked_duties(page, built) == set(answers["duties"])
+    expect(question_heading(page)).to_be_focused()
+
+    page.go_back()
+    expect(question_heading(page)).to_have_text(built.questions["organization"]["text"])
+    expect(quiz_form(page).get_by_label("A law firm")).to_be_checked()
+
+    page.go_forward()
+    expect(question_heading(page)).to_have_text(built.questions["duties"]["text"])
+    page.go_forward()
+    expect(question_heading(page)).to_have_text(built.questions["supervises"]["text"])
+
+    # Back twice by link, then Continue twice: the same answers lead the same way.
+    page.get_by_role("link", name="Back").click()
+    page.get_by_role("link", name="Back").click()
+    expect(quiz_form(page).get_by_label("A law firm")).to_be_checked()
+    continue_(page)
+    expect(question_heading(page)).to_have_text(built.questions["duties"]["text"])
+    assert checked_duties(page, built) == set(answers["duties"])
+    continue_(page)
+    expect(question_heading(page)).to_have_text(built.questions["supervises"]["text"])
+
+
+def test_change_from_check_answers_returns_to_check_answers(quiz: Page, built: BuiltRules):
+    page = quiz
+    answers = persona("regular at a law firm")
+    take_quiz(page, built, answers)
+    nonprofit_text = built.questions["nonprofit"]["text"]
+    page.get_by_role("link", name=f"Change your answer to: {nonprofit_text}").click()
+    form = quiz_form(page)
+    expect(question_heading(page)).to_have_text(nonprofit_text)
+    expect(form.get_by_label("No")).to_be_checked()
+    expect(page.get_by_role("link", name="Back")).to_be_visible()
+    answer(page, built, "nonprofit", True)
+    continue_(page)
+    expect(page.get_by_role("heading", name="Check your answers")).to_be_visible()
+    row = page.locator(".ipma-summary-list__row", has_text=nonprofit_text)
+    expect(row.locator(".ipma-summary-list__value")).to_have_text("Yes")
+    see_result(page)
+    changed = {**answers, "nonprofit": True}
+    flow = built.flow(changed)
+    expect_result(page, built.classify({q: changed[q] for q in flow}))
+
+    # A change that reshapes the path: three duties cannot be Regular, so fewer questions remain.
+    page.get_by_role("link", name="Check or change your answers").click()
+    page.get_by_role(
+        "link", name=f"Change your answer to: {built.questions['duties']['text']}"
+    ).click()
+    fewer = {**changed, "duties": ["recruiting", "budgeting", "delegation"]}
+    answer(page, built, "duties", fewer["duties"])
+    continue_(page)
+    expect(page.get_by_role("heading", name="Check your answers")).to_be_visible(
+        timeout=ENGINE_TIMEOUT_MS
+    )
+    flow = built.flow(fewer)
+    expect(page.locator(".ipma-summary-list__row")).to_have_count(len(flow))
+    see_result(page)
+    expect_result(page, built.classify({q: fewer[q] for q in flow}))
+
+
+def test_share_link_reopened_in_a_new_context_restores_the_result(
+    quiz: Page, built: BuiltRules, browser
+):
+    answers = persona("affiliate who wants to grow")
+    flow = take_quiz(quiz, built, answers)
+    see_result(quiz)
+    link = share_link(quiz)
+    base, _, fragment = link.partition("#")
+    assert fragment.startswith("a=") and "?" not in base  # answers only after the '#'
+    for qid in flow:
+        assert qid not in base
+
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(link)
+        expected = built.classify({q: answers[q] for q in flow})
+        expect(page.locator("#ipma-result-heading")).to_be_visible(timeout=ENGINE_TIMEOUT_MS)
+        expect_result(page, expected)
+        page.get_by_role("link", name="Check or change your answers").click()
+        expect(page.locator(".ipma-summary-list__row")).to_have_count(len(flow))
+        page.go_back()
+        expect(page.locator("#ipma-result-heading")).to_be_visible()
+        # The answers left the address bar once restored: the result's entry has no fragment.
+        assert page.url.endswith("/quiz/?page=result"), page.url
+    finally:
+        context.close()
+
+
+MARKUP = "<img src=x onerror=alert(1)>"
+
+
+def share_fragment(payload: object) -> str:
+    raw = json.dumps(payload).encode()
+    return "#a=" + base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+BAD_LINKS = [
+    ("#a=%%%not-base64", "damaged"),
+    ("#a=" + "A" * 5000, "too long"),
+    (share_fragment({"v": 1, "answers": {"organization": "castle"}}), "could not be opened"),
+    (share_fragment({"v": 99, "answers": {}}), "different version"),
+    (share_fragment({"v": 1, "answers": {"organization": "law_firm"}}), "incomplete"),
+    (share_fragment({"v": 1, "answers": {"organization": MARKUP}}), "could not be opened"),
+    (share_fragment({"v": 1, "answers": {MARKUP: True}}), "not valid"),
+]
+
+
+def test_bad_share_links_give_a_clear_message_and_a_fresh_start(browser, quiz_url):
+    """Malformed, truncated, foreign-version, incomplete or hostile links: a plain sentence, the
+    first question, no script run (issue 6 extends this corpus)."""
+    context = browser.new_context()
+    errors: list[str] = []
+    try:
+        for fragment, message in BAD_LINKS:
+            page = context.new_page()  # a new tab: its own sessionStorage
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on("dialog", lambda dialog: errors.append(f"dialog: {dialog.message}"))
+            page.goto(quiz_url + fragment)
+            notice = page.locator(".ipma-notice--warning")
+            expect(notice).to_contain_text(message, timeout=ENGINE_TIMEOUT_MS)
+            expect(question_heading(page)).to_be_visible()
+            assert current_question(page) == "organization", fragment
+            assert page.locator(".ipma-quiz img").count() == 0
+            page.close()
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_a_reload_keeps_answers_and_the_screen(browser, quiz_url, built: BuiltRules):
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(quiz_url)
+        answers = persona("regular at a law firm")
+        answer(page, built, "organization", "law_firm")
+        continue_(page)
+        expect(quiz_form(page).get_by_label("None of these", exact=True)).to_be_visible(
+            timeout=ENGINE_TIMEOUT_MS
+        )
+        answer(page, built, "duties", answers["duties"])
+        continue_(page)
+        expect(question_heading(page)).to_have_text(built.questions["supervises"]["text"])
+
+        page.reload()
+        expect(question_heading(page)).to_have_text(built.questions["supervises"]["text"])
+        so_far = {"organization": "law_firm", "duties": REGULAR_DUTIES}
+        expect(quiz_form(page).locator(".ipma-caption")).to_have_text(caption(built, so_far))
+        page.get_by_role("link", name="Back").click()
+        assert checked_duties(page, built) == set(answers["duties"])
+        continue_(page)
+        take_quiz(page, built, answers)
+        see_result(page)
+        page.reload()
+        flow = built.flow(answers)
+        expect_result(page, built.classify({q: answers[q] for q in flow}))
+    finally:
+        context.close()
+
+
+# --- failure, instant navigation, pages without the quiz ----------------------------------------
+
+
+def test_blocked_wasm_shows_the_failure_message_within_seconds(
+    browser, quiz_url, built: BuiltRules
+):
+    context = browser.new_context()
+    try:
+        context.route("**/*.wasm", lambda route: route.abort())
+        page = context.new_page()
+        start = time.monotonic()
+        page.goto(quiz_url)
+        expect(quiz_form(page)).to_be_visible()  # the first question does not need Python
+        failure = page.locator(".ipma-failure")
+        expect(failure).to_be_visible(timeout=8000)
+        elapsed = time.monotonic() - start
+        assert elapsed < 8, f"the failure message took {elapsed:.1f}s"
+        expect(failure).to_have_attribute("role", "alert")
+        expect(failure).to_contain_text("pyodide.asm.wasm")  # says what failed
+        hq = built.rules["association"]["headquarters"]
+        expect(failure.get_by_role("link", name=hq["name"])).to_have_attribute("href", hq["url"])
+        compare = failure.get_by_role("link", name="compare the membership categories")
+        assert compare.get_attribute("href").endswith("/membership/compare/")
+        expect(page.locator(".ipma-spinner")).to_have_count(0)
+        compare.click()  # the rest of the site keeps working
+        expect(page).to_have_url(re.compile(r"/membership/compare/$"))
+    finally:
+        context.close()
+
+
+def test_the_quiz_works_after_instant_navigation_with_one_worker(browser, instant_site, built):
+    site_server = instant_site
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        requests: list[tuple[str, str]] = []
+        page.on("request", lambda r: requests.append((r.url, r.resource_type)))
+        # Material intercepts links once it has its sitemap: wait for the page to settle.
+        page.goto(site_server, wait_until="networkidle")
+        assert not any(pyodide_request(url) for url, _ in requests)
+
+        page.locator(".md-content a[href$='quiz/']").first.click()
+        expect(quiz_form(page)).to_be_visible()
+        documents = [url for url, kind in requests if kind == "document"]
+        assert documents == [site_server], (
+            "the quiz page was loaded in full, not by instant navigation"
+        )
+        answer(page, built, "organization", "law_firm")
+        continue_(page)
+        expect(quiz_form(page).get_by_label("None of these", exact=True)).to_be_visible(
+            timeout=ENGINE_TIMEOUT_MS
+        )
+
+        # Away and back again through the navigation: the answers and the one worker remain.
+        page.locator(".md-tabs a", has_text="Home").click()
+        expect(quiz_form(page)).to_have_count(0)
+        page.locator(".md-content a[href$='quiz/']").first.click()
+        expect(quiz_form(page).get_by_label("None of these", exact=True)).to_be_visible(
+            timeout=ENGINE_TIMEOUT_MS
+        )
+        answer(page, built, "duties", REGULAR_DUTIES)
+        continue_(page)
+        expect(question_heading(page)).to_have_text(built.questions["supervises"]["text"])
+        assert [url for url, kind in requests if kind == "document"] == [site_server]
+        workers = [url for url, _ in requests if url.endswith("/engine-worker.mjs")]
+        wasm = [url for url, _ in requests if url.endswith(".wasm")]
+        assert len(workers) == 1 and len(wasm) == 1
+    finally:
+        context.close()
+
+
+def test_pages_other_than_the_quiz_and_enterprise_request_no_pyodide_file(
+    browser, built_site, site_server
+):
+    pages = sorted(
+        p.parent.relative_to(built_site).as_posix()
+        for p in built_site.rglob("index.html")
+        if not p.relative_to(built_site).as_posix().startswith("assets/")
+    )
+    checked = [p for p in pages if p not in {"quiz", "enterprise"}]
+    assert len(checked) >= 5
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        for path in checked:
+            requests.clear()
+            page.goto(site_server + ("" if path == "." else path + "/"), wait_until="networkidle")
+            loaded = [url for url in requests if pyodide_request(url)]
+            assert loaded == [], f"{path or 'home'} loaded {loaded}"
+            assert any(url.endswith("/javascripts/app.js") for url in requests)
+        # The control: the quiz page does load them.
+        requests.clear()
+        page.goto(site_server + "quiz/")
+        expect(quiz_form(page)).to_be_visible()
+        page.wait_for_load_state("networkidle")
+        assert any(url.endswith("pyodide.asm.wasm") for url in requests)
+    finally:
+        context.close()
+
+
+# --- before Python is ready, keyboard only, screen readers, print -------------------------------
+
+
+def test_first_question_works_before_python_and_an_early_answer_waits_visibly(
+    browser, quiz_url, built: BuiltRules
+):
+    """The wasm download is held back: the first question is usable at once (rules.json only);
+    answering it shows the honest "Preparing" state (busy, announced) until Python is ready."""
+    context = browser.new_context()
+    held: list[Any] = []
+    try:
+        context.route("**/pyodide.asm.wasm", lambda route: held.append(route))
+        page = context.new_page()
+        page.goto(quiz_url)
+        expect(question_heading(page)).to_have_text(built.questions["organization"]["text"])
+        answer(page, built, "organization", "law_firm")
+        continue_(page)
+        status = page.locator(".ipma-quiz__status")
+        expect(status).to_contain_text("Preparing the quiz engine")
+        expect(status).to_have_attribute("role", "status")
+        expect(page.locator(".ipma-quiz")).to_have_attribute("aria-busy", "true")
+        assert held, "the wasm request was not made"
+        for route in held:
+            route.continue_()
+        expect(duties_form(page)).to_be_visible(timeout=ENGINE_TIMEOUT_MS)
+        expect(status).to_be_empty()
+        expect(page.locator(".ipma-quiz")).not_to_have_attribute("aria-busy", "true")
+    finally:
+        context.close()
+
+
+def tab_to(page: Page, target, limit: int = 60) -> None:
+    """Press Tab until `target` has the focus, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        try:
+            expect(target).to_be_focused(timeout=50)
+            return
+        except AssertionError:
+            continue
+    raise AssertionError(f"Tab never reached {target}")
+
+
+def test_the_quiz_can_be_completed_with_the_keyboard_only(quiz: Page, built: BuiltRules):
+    page = quiz
+    form = quiz_form(page)
+    tab_to(page, form.get_by_label("A law firm"))
+    page.keyboard.press("Space")
+    tab_to(page, form.get_by_role("button", name="Continue"))
+    page.keyboard.press("Enter")
+
+    expect(question_heading(page)).to_have_text(
+        built.questions["duties"]["text"], timeout=ENGINE_TIMEOUT_MS
+    )
+    expect(question_heading(page)).to_be_focused()  # focus moved to the new question
+    for duty in REGULAR_DUTIES:
+        tab_to(page, form.get_by_label(built.duty_names[duty], exact=True))
+        page.keyboard.press("Space")
+    tab_to(page, form.get_by_role("button", name="Continue"))
+    page.keyboard.press("Enter")
+
+    for text, key in ((built.questions["supervises"]["text"], None), (None, "ArrowRight")):
+        if text:
+            expect(question_heading(page)).to_have_text(text, timeout=ENGINE_TIMEOUT_MS)
+        else:
+            expect(question_heading(page)).to_have_text(built.questions["nonprofit"]["text"])
+        expect(question_heading(page)).to_be_focused()
+        tab_to(page, form.get_by_label("Yes", exact=True))
+        page.keyboard.press(key or "Space")  # ArrowRight moves to, and selects, "No"
+        tab_to(page, form.get_by_role("button", name="Continue"))
+        page.keyboard.press("Enter")
+
+    check = page.get_by_role("heading", name="Check your answers")
+    expect(check).to_be_focused(timeout=ENGINE_TIMEOUT_MS)
+    tab_to(page, page.get_by_role("button", name="See your result"))
+    page.keyboard.press("Enter")
+    heading = page.locator("#ipma-result-heading")
+    expect(heading).to_be_focused(timeout=ENGINE_TIMEOUT_MS)
+    answers = {**persona("regular at a law firm"), "nonprofit": False}
+    flow = built.flow(answers)
+    expect_result(page, built.classify({q: answers[q] for q in flow}))
+
+
+def test_the_result_is_announced_and_prints_without_buttons(quiz: Page, built: BuiltRules):
+    answers = persona("associate with three duties")
+    take_quiz(quiz, built, answers)
+    see_result(quiz)
+    name = built.classify({q: answers[q] for q in built.flow(answers)})["outcome"]["name"]
+    announcer = quiz.locator(".ipma-quiz [aria-live='assertive']")
+    expect(announcer).to_have_text(f"Your result: {name} membership.")
+    quiz.emulate_media(media="print")
+    try:
+        expect(quiz.locator(".ipma-panel")).to_be_visible()
+        expect(quiz.locator(".ipma-reasons").first).to_be_visible()
+        expect(quiz.locator(".ipma-share")).to_be_hidden()
+        expect(quiz.get_by_role("button", name="Start again")).to_be_hidden()
+        expect(quiz.locator("#privacy")).to_be_hidden()  # only the result under the page title
+        expect(quiz.locator(".md-header")).to_be_hidden()
+    finally:
+        quiz.emulate_media(media="screen")
