@@ -69,7 +69,7 @@ test: install node_modules chromium
 lint: install
 	$(BIN)/ruff check .
 
-bench: install node_modules
+bench: install node_modules chromium
 	$(BIN)/python bench/run.py
 
 clean:

@@ -1,0 +1,154 @@
+// Injected into every page the browser measures open (Playwright add_init_script, i.e. the DevTools
+// protocol's "evaluate on new document": it runs before the page's own scripts and a strict CSP does
+// not block it). It only observes, and writes what it saw as JSON on <html data-bench-probe="…">,
+// which the bench reads with a locator (no eval needed under the site's CSP).
+//
+// Records, in milliseconds since navigation start (performance.now()):
+//   worker_created      the page created its engine worker (window.Worker is wrapped);
+//   engine_ready        the worker posted {type: "ready"};
+//   first_answer        the worker answered the probe's own request, posted at creation: "the engine
+//                       answers its first request" (the worker queues requests sent before ready);
+//   first_question      the quiz's first question form has its inputs in the page and enabled;
+//   screens             [{t, screen}] every change of quiz screen ("q:<question id>", "check",
+//                       "result", "busy", "failure"), from a MutationObserver;
+//   actions             [{t, kind}] every form submit and button click (capture phase);
+//   longtasks           [{start, duration}] PerformanceObserver "longtask" entries.
+(() => {
+  if (window.top !== window) return;
+  const now = () => performance.now();
+  const probe = {
+    url: location.pathname + location.search,
+    worker_created: null,
+    engine_ready: null,
+    first_answer: null,
+    first_question: null,
+    screens: [],
+    actions: [],
+    longtasks: [],
+  };
+  window.__benchProbe = probe;
+
+  let pending = false;
+  function flush() {
+    pending = false;
+    const root = document.documentElement;
+    if (root) root.setAttribute("data-bench-probe", JSON.stringify(probe));
+    else schedule();
+  }
+  function schedule() {
+    if (pending) return;
+    pending = true;
+    setTimeout(flush, 0);
+  }
+
+  // --- the engine worker ---------------------------------------------------------------------------
+  const BENCH_ID = "__bench_probe__";
+  const NativeWorker = window.Worker;
+  if (typeof NativeWorker === "function") {
+    class ProbedWorker extends NativeWorker {
+      constructor(url, options, ...rest) {
+        super(url, options, ...rest);
+        // The engine's worker (Material's search worker is a classic worker with another URL).
+        const engine =
+          (options && (options.name === "ipma-engine" || options.type === "module")) ||
+          /engine/.test(String(url));
+        if (engine && probe.worker_created === null) {
+          probe.worker_created = now();
+          this.addEventListener("message", (event) => {
+            const data = event.data;
+            if (!data || typeof data !== "object") return;
+            if (data.type === "ready" && probe.engine_ready === null) {
+              probe.engine_ready = now();
+              probe.engine_timings = data.timings || null;
+              schedule();
+            } else if (data.type === "failed") {
+              probe.engine_failed = String(data.message || "failed");
+              schedule();
+            } else if (data.id === BENCH_ID && probe.first_answer === null) {
+              probe.first_answer = now();
+              probe.first_answer_ok = Boolean(data.ok);
+              schedule();
+            }
+          });
+          // The page's client ignores replies to ids it did not send.
+          super.postMessage({ id: BENCH_ID, method: "next_step", params: { answers: {} } });
+          schedule();
+        }
+      }
+    }
+    window.Worker = ProbedWorker;
+  }
+
+  // --- long tasks ------------------------------------------------------------------------------------
+  try {
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        probe.longtasks.push({ start: entry.startTime, duration: entry.duration });
+      }
+      schedule();
+    }).observe({ type: "longtask", buffered: true });
+  } catch {
+    probe.longtasks = null;
+  }
+
+  // --- quiz screens ----------------------------------------------------------------------------------
+  function screen() {
+    const quiz = document.querySelector("[data-ipma-quiz]");
+    if (!quiz) return "none";
+    const form = quiz.querySelector("form.ipma-question");
+    if (form) {
+      const input = form.querySelector("input[name]");
+      return input ? `q:${input.name}` : "q:?";
+    }
+    if (quiz.querySelector(".ipma-check")) return "check";
+    if (quiz.querySelector("#ipma-result-heading")) return "result";
+    if (quiz.querySelector(".ipma-panel")) return "result";
+    if (quiz.getAttribute("aria-busy") === "true") return "busy";
+    if (quiz.querySelector("[role=alert], h2")) return "failure";
+    return "empty";
+  }
+  function questionUsable() {
+    const form = document.querySelector("[data-ipma-quiz] form.ipma-question");
+    if (!form) return false;
+    const inputs = form.querySelectorAll("input, select, textarea");
+    if (inputs.length === 0) return false;
+    for (const input of inputs) if (input.disabled) return false;
+    return true;
+  }
+  let last = null;
+  function observe() {
+    const t = now();
+    const current = screen();
+    if (current !== last) {
+      last = current;
+      probe.screens.push({ t, screen: current });
+      schedule();
+    }
+    if (probe.first_question === null && questionUsable()) {
+      probe.first_question = t;
+      schedule();
+    }
+  }
+  new MutationObserver(observe).observe(document, {
+    subtree: true,
+    childList: true,
+    attributes: true,
+    attributeFilter: ["disabled", "aria-busy", "class"],
+  });
+
+  const action = (kind, label) => {
+    probe.actions.push({ t: now(), kind, label, screen: last });
+    schedule();
+  };
+  document.addEventListener("submit", () => action("submit", ""), true);
+  document.addEventListener(
+    "click",
+    (event) => {
+      const button = event.target && event.target.closest && event.target.closest("button[type=button]");
+      if (button) action("button", (button.textContent || "").trim().slice(0, 40));
+    },
+    true,
+  );
+  addEventListener("DOMContentLoaded", schedule);
+  schedule();
+})();

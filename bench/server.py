@@ -1,0 +1,211 @@
+"""A static file server for the benchmarks that behaves like an ordinary static host.
+
+Like GitHub Pages: ``Cache-Control: max-age=600`` on every response, a strong ``ETag`` and
+``Last-Modified`` on every file, ``304 Not Modified`` on ``If-None-Match`` / ``If-Modified-Since``,
+correct MIME types (``application/wasm`` included), ``404.html`` for missing files. Bodies are sent
+uncompressed (the gzip sizes are computed separately, see ``bench/bytes_measure.py``).
+
+Several directories can be mounted side by side on one origin (``{"/": site, "/__bench/": bare}``),
+so the bare Pyodide pages share the site's origin, its ``/assets/pyodide/`` files and its HTTP
+cache.
+
+Every response is logged (``Server.log``: path, status, body bytes) so a measure can count what
+one page load transferred.
+
+    .venv/bin/python -m bench.server SITE_DIR   # serve a directory by hand (port 8765)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email.utils
+import hashlib
+import http.server
+import mimetypes
+import os
+import sys
+import threading
+import urllib.parse
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".htm": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".json": "application/json",
+    ".map": "application/json",
+    ".wasm": "application/wasm",
+    ".zip": "application/zip",
+    ".whl": "application/zip",
+    ".gz": "application/gzip",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".txt": "text/plain; charset=utf-8",
+    ".md": "text/markdown; charset=utf-8",
+    ".xml": "application/xml",
+    ".tar": "application/x-tar",
+}
+
+CACHE_CONTROL = "max-age=600"  # GitHub Pages' header for every file
+
+
+@dataclass
+class Hit:
+    path: str
+    status: int
+    body_bytes: int
+
+
+@dataclass
+class Server:
+    base_url: str
+    log: list[Hit] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def take_log(self) -> list[Hit]:
+        """The responses logged since the last call, and a fresh log."""
+        with self.lock:
+            hits, self.log = self.log, []
+        return hits
+
+
+def _content_type(path: Path) -> str:
+    return CONTENT_TYPES.get(path.suffix.lower()) or (
+        mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    )
+
+
+def _etag(stat: os.stat_result) -> str:
+    digest = hashlib.sha1(f"{stat.st_size}-{stat.st_mtime_ns}".encode()).hexdigest()[:20]
+    return f'"{digest}"'
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    mounts: list[tuple[str, Path]] = []
+    server_state: Server
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def _resolve(self, url_path: str) -> tuple[Path | None, Path | None]:
+        """(file, mount root) for a URL path; file is None when missing."""
+        for prefix, root in self.mounts:
+            if not url_path.startswith(prefix):
+                continue
+            rel = url_path[len(prefix) :]
+            candidate = (root / rel).resolve()
+            if root not in candidate.parents and candidate != root:
+                return None, root
+            if candidate.is_dir():
+                if not url_path.endswith("/"):
+                    return candidate, root  # redirect below
+                candidate = candidate / "index.html"
+            return (candidate if candidate.is_file() else None), root
+        return None, None
+
+    def _send(self, status: int, headers: Mapping[str, str], body: bytes | None) -> None:
+        self.send_response(status)
+        for key, value in headers.items():
+            self.send_header(key, value)
+        self.end_headers()
+        sent = 0
+        if body is not None and self.command == "GET":
+            self.wfile.write(body)
+            sent = len(body)
+        with self.server_state.lock:
+            self.server_state.log.append(Hit(self.path, status, sent))
+
+    def do_HEAD(self) -> None:  # noqa: N802 - http.server's naming
+        self.do_GET()
+
+    def do_GET(self) -> None:  # noqa: N802
+        url_path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
+        file, root = self._resolve(url_path)
+        if file is not None and file.is_dir():
+            self._send(301, {"Location": url_path + "/", "Content-Length": "0"}, b"")
+            return
+        if file is None:
+            page = (root or self.mounts[-1][1]) / "404.html"
+            body = page.read_bytes() if page.is_file() else b"Not found"
+            self._send(
+                404,
+                {"Content-Type": "text/html; charset=utf-8", "Content-Length": str(len(body))},
+                body,
+            )
+            return
+        stat = file.stat()
+        etag = _etag(stat)
+        last_modified = email.utils.formatdate(stat.st_mtime, usegmt=True)
+        headers = {
+            "Cache-Control": CACHE_CONTROL,
+            "ETag": etag,
+            "Last-Modified": last_modified,
+        }
+        if_none_match = self.headers.get("If-None-Match")
+        if_modified_since = self.headers.get("If-Modified-Since")
+        not_modified = False
+        if if_none_match is not None:
+            not_modified = etag in [tag.strip() for tag in if_none_match.split(",")] or (
+                if_none_match.strip() == "*"
+            )
+        elif if_modified_since is not None:
+            with contextlib.suppress(TypeError, ValueError, IndexError, OverflowError):
+                since = email.utils.parsedate_to_datetime(if_modified_since).timestamp()
+                not_modified = int(stat.st_mtime) <= since
+        if not_modified:
+            self._send(304, headers, None)
+            return
+        body = file.read_bytes()
+        headers["Content-Type"] = _content_type(file)
+        headers["Content-Length"] = str(len(body))
+        self._send(200, headers, body)
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
+@contextlib.contextmanager
+def serve(mounts: Mapping[str, os.PathLike[str] | str], port: int = 0) -> Iterator[Server]:
+    """Serve ``{url_prefix: directory}`` on 127.0.0.1; longest prefix wins. Yields a ``Server``."""
+    ordered = sorted(
+        ((prefix, Path(d).resolve()) for prefix, d in mounts.items()),
+        key=lambda item: len(item[0]),
+        reverse=True,
+    )
+    state = Server(base_url="")
+    handler = type("Handler", (_Handler,), {"mounts": ordered, "server_state": state})
+    server = _QuietServer(("127.0.0.1", port), handler)
+    state.base_url = f"http://127.0.0.1:{server.server_address[1]}/"
+    thread = threading.Thread(target=server.serve_forever, name="bench-http", daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+if __name__ == "__main__":
+    import time
+
+    with serve({"/": sys.argv[1] if len(sys.argv) > 1 else "site"}, port=8765) as srv:
+        print(f"serving on {srv.base_url} (Ctrl-C stops)")
+        with contextlib.suppress(KeyboardInterrupt):
+            while True:
+                time.sleep(3600)
