@@ -69,7 +69,9 @@ def check_answer(rules: Rules, question: Question, value: object) -> object:
         low = question.min if question.min is not None else 0
         high = question.max
         if value < low or (high is not None and value > high):
-            raise AnswerError(question.id, f"expected a number from {low} to {high}, got {value}")
+            raise AnswerError(
+                question.id, f"expected a number from {low} to {high}, got {show(value)}"
+            )
         return value
     # the duty checklist
     if not isinstance(value, list | tuple):

@@ -24,6 +24,7 @@ from datetime import date
 
 from . import dated
 from .classify import classify, next_step
+from .conditions import show
 from .enterprise import quote
 from .errors import AnswerError, DuesYearError, RequestError, RulesError
 from .export import load_json
@@ -94,7 +95,7 @@ def _date(value: object, name: str) -> date | None:
             return date.fromisoformat(value)
         except ValueError:
             pass
-    raise RequestError(f"expected {name} as a date such as 2022-06-01, got {value!r}")
+    raise RequestError(f"expected {name} as a date such as 2022-06-01, got {show(value)}")
 
 
 def _answers(params: dict) -> object:
@@ -122,8 +123,10 @@ def _classify(params: dict) -> dict:
 def _enterprise(params: dict) -> dict:
     counts = {k: v for k, v in params.items() if k not in ("on", "year")}
     year = params.get("year")
-    if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
-        raise AnswerError("year", f"expected a year such as 2022, got {year!r}")
+    if year is not None and (
+        isinstance(year, bool) or not isinstance(year, int) or not 1 <= year <= 9999
+    ):
+        raise AnswerError("year", f"expected a year such as 2022, got {show(year)}")
     return quote(_rules(), counts, on=_on(params), year=year).to_json()
 
 

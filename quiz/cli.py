@@ -42,7 +42,7 @@ def load(path: str, *, check_answer_space: bool = False) -> Rules:
         from .validate import build_rules
 
         try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            data = _json(Path(path).read_text(encoding="utf-8"))
         except OSError as exc:
             raise RulesValidationError(
                 [Problem(path, None, "", f"cannot read: {exc.strerror}")]
@@ -51,10 +51,24 @@ def load(path: str, *, check_answer_space: bool = False) -> Rules:
             raise RulesValidationError(
                 [Problem(path, exc.lineno, "", f"invalid JSON: {exc.msg}")]
             ) from None
+        except ValueError as exc:  # too many digits, nested too deeply, not UTF-8
+            raise RulesValidationError([Problem(path, None, "", f"invalid JSON: {exc}")]) from None
         return build_rules(data, file=path, check_answer_space=check_answer_space)
     from .build.yaml_loader import load_rules
 
     return load_rules(path, check_answer_space=check_answer_space)
+
+
+def _json(text: str) -> object:
+    """json.loads, with its two non-JSONDecodeError failures turned into plain ValueErrors."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # Python's limit on the digits of an integer
+        raise ValueError("a number has too many digits") from None
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
 
 
 def _date(text: str) -> date:
@@ -223,13 +237,22 @@ def cmd_classify(args: argparse.Namespace) -> int:
     from .classify import classify
 
     try:
-        text = sys.stdin.read() if args.answers == "-" else Path(args.answers).read_text("utf-8")
+        if args.answers == "-":
+            stream = getattr(sys.stdin, "buffer", None)  # bytes, so bad UTF-8 is ours to report
+            text = stream.read().decode("utf-8") if stream is not None else sys.stdin.read()
+        else:
+            text = Path(args.answers).read_bytes().decode("utf-8")
     except OSError as exc:
         print(f"error: cannot read {args.answers}: {exc.strerror}", file=sys.stderr)
         return EXIT_INPUT
+    except UnicodeDecodeError as exc:
+        print(
+            f"error: answers are not UTF-8 text (byte {exc.start}: {exc.reason})", file=sys.stderr
+        )
+        return EXIT_INPUT
     try:
-        answers = json.loads(text)
-    except json.JSONDecodeError as exc:
+        answers = _json(text)
+    except ValueError as exc:
         print(f"error: answers are not valid JSON: {exc}", file=sys.stderr)
         return EXIT_INPUT
     rules = load(args.rules)

@@ -197,6 +197,9 @@ def measure(op: Op, answer: object, duty_group: Mapping[str, str]) -> int:
 Report = Callable[[tuple, str], None]
 """report(relative_path, message): how the parser hands problems to the validator."""
 
+MAX_DEPTH = 32
+"""How deep `all`/`any`/`not` may nest: far beyond any real rule, well within Python's stack."""
+
 _SHAPE = (
     "expected a condition such as {answer: organization, in: [law_firm]}, {answer: duties, "
     "at_least: 5}, {all: [...]}, {any: [...]} or {not: ...}"
@@ -211,6 +214,9 @@ def parse(data: object, report: Report, path: tuple = ()) -> Condition | None:
     """
     if not isinstance(data, dict):
         report(path, f"{_SHAPE}, got {show(data)}")
+        return None
+    if sum(1 for part in path if part in ("all", "any", "not")) > MAX_DEPTH:
+        report(path, f"expected conditions nested at most {MAX_DEPTH} deep")
         return None
     if "answer" in data:
         return _parse_leaf(data, report, path)
@@ -288,6 +294,10 @@ def from_json(data: object) -> Condition:
     return cond
 
 
+SHOWN_TEXT = 80
+"""Longer strings are cut in messages, so that an error stays one readable line."""
+
+
 def show(value: object) -> str:
     """A found value as the error message shows it: strings quoted, YAML words for the rest."""
     if value is None:
@@ -295,7 +305,11 @@ def show(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
+        if len(value) > SHOWN_TEXT:
+            return f"{value[:SHOWN_TEXT]!r}... ({len(value):,} characters)"
         return repr(value)
+    if isinstance(value, int) and value.bit_length() > 64:
+        return "a number too large to use"
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):

@@ -17,6 +17,7 @@ from datetime import date
 from decimal import Decimal
 
 from . import dated
+from .conditions import show
 from .dues import unit_amount
 from .errors import AnswerError
 from .model import DuesSchedule, EnterpriseScheme, Price, PriceKind, Rules
@@ -105,10 +106,10 @@ def check_counts(rules: Rules, scheme: EnterpriseScheme, counts: object) -> tupl
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise AnswerError(
-                key, f"expected a whole number of members of at least 0, got {value!r}"
+                key, f"expected a whole number of members of at least 0, got {show(value)}"
             )
         if value > MAX_MEMBERS:
-            raise AnswerError(key, f"too many members: {value} (at most {MAX_MEMBERS:,})")
+            raise AnswerError(key, f"too many members: {show(value)} (at most {MAX_MEMBERS:,})")
         checked[key] = value
     return checked, nonprofit
 

@@ -28,6 +28,15 @@ class Problem:
     path: str
     message: str
 
+    def __post_init__(self) -> None:
+        # One problem, one line: a key or value typed with a line break or another control
+        # character is shown escaped ('a\\nb'), as Python would show it.
+        for name in ("path", "message"):
+            text = getattr(self, name)
+            if not text.isprintable():
+                printable = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+                object.__setattr__(self, name, printable)
+
     def __str__(self) -> str:
         where = ""
         if self.file:
@@ -55,7 +64,13 @@ class AnswerError(RulesError):
     def __init__(self, answer: str | None, message: str):
         self.answer = answer
         self.detail = message
-        super().__init__(f"answer '{answer}': {message}" if answer else message)
+        if not answer:
+            super().__init__(message)
+            return
+        # repr: a key from a crafted answers object may hold newlines; cut: it may be very long.
+        text = str(answer)
+        shown = repr(f"{text[:80]}..." if len(text) > 80 else text)
+        super().__init__(f"answer {shown}: {message}")
 
 
 class DuesYearError(RulesError):

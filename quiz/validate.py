@@ -14,6 +14,7 @@ field's line) or from the JSON export (dates as ISO strings, no lines).
 from __future__ import annotations
 
 import difflib
+import html
 import re
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
@@ -65,11 +66,20 @@ DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 HTML_RE = re.compile(r"<\s*[A-Za-z/!?]")
 PLACEHOLDER_RE = re.compile(r"\{\{(.*?)\}\}")
 NAME_RE = re.compile(r"^[a-z0-9_][a-z0-9_.-]*$")
-URL_RE = re.compile(r"^(https?://|mailto:)\S+$")
+# https:// and mailto: only; no quotes, angle brackets or backslashes (they end an HTML attribute).
+URL_RE = re.compile(r"^(https://|mailto:)[^\s<>\"'`\\]+$")
+# Markdown link targets: inline `[text](target)` / `![alt](target)` and reference definitions
+# `[label]: target`. Only https:, mailto: or a scheme-less (relative) target may follow.
+LINK_TARGET_RE = re.compile(r"\]\(\s*<?([^\s)>]*)|^ {0,3}\[[^\]]+\]:\s*<?(\S*)", re.MULTILINE)
+SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.-]*):")
+SAFE_SCHEMES = ("https", "mailto")
 
 # The duty bands the rules file's comment promises to check (no overlap, no gap):
 #   affiliate_max_duties + 1 == associate_min_duties < regular_min_duties
 DUTY_BANDS = ("affiliate_max_duties", "associate_min_duties", "regular_min_duties")
+
+# Amounts above this are typing mistakes; below it, every sum the engine makes stays exact in cents.
+MAX_AMOUNT = Decimal(1_000_000_000)
 
 _MISSING = object()
 
@@ -136,6 +146,9 @@ class _Builder:
         # Value names as the data writes them, valid or not: a placeholder naming a value whose
         # definition is broken is not reported twice (the definition's problem is enough).
         self.written_names: set[str] = set()
+        # Questions whose id is fine but whose kind is broken: conditions naming them are not
+        # reported as naming an unknown question (the kind's problem is enough).
+        self.broken_questions: set[str] = set()
 
     # --- reporting ---------------------------------------------------------------------------
 
@@ -196,6 +209,16 @@ class _Builder:
         if found:
             snippet = value[found.start() : found.start() + 20].split(">")[0] + ">"
             self.report(loc, f"text fields are Markdown; HTML is not allowed, found '{snippet}'")
+        for match in LINK_TARGET_RE.finditer(value):
+            target = match.group(1) if match.group(1) is not None else match.group(2)
+            # As a browser reads an href: entities decoded, control characters and spaces dropped.
+            scheme = SCHEME_RE.match(re.sub(r"[\x00-\x20]", "", html.unescape(target)).lower())
+            if scheme and scheme.group(1) not in SAFE_SCHEMES:
+                self.report(
+                    loc,
+                    "links in text fields may only go to https:// or mailto: addresses, "
+                    f"found '{target[:40]}'",
+                )
         if placeholders:
             self.texts.append((loc, value))
         elif "{{" in value:
@@ -207,7 +230,11 @@ class _Builder:
 
     def url(self, value: object, loc: Loc) -> str | None:
         if not isinstance(value, str) or not URL_RE.match(value):
-            self.report(loc, f"expected a URL such as https://www.theipma.org/, got {show(value)}")
+            self.report(
+                loc,
+                "expected a URL such as https://www.theipma.org/ (https:// or mailto: only), "
+                f"got {show(value)}",
+            )
             return None
         return value
 
@@ -232,7 +259,7 @@ class _Builder:
             self.report(loc, f"expected a whole number such as 5, got {show(value)}")
             return None
         if minimum is not None and value < minimum:
-            self.report(loc, f"expected a whole number of at least {minimum}, got {value}")
+            self.report(loc, f"expected a whole number of at least {minimum}, got {show(value)}")
             return None
         return value
 
@@ -246,6 +273,9 @@ class _Builder:
             return None
         if amount < 0:
             self.report(loc, f"expected an amount of at least 0, got {show(value)}")
+            return None
+        if amount > MAX_AMOUNT:
+            self.report(loc, f"expected an amount of at most {MAX_AMOUNT:,}, got {show(value)}")
             return None
         if amount != cents(amount):
             self.report(
@@ -454,8 +484,8 @@ class _Builder:
             ident = self.get(data, "id", iloc, self.ident)
             ids.append((ident, iloc))
             label = self.get(data, "label", iloc, self.plain)
-            if ident and label:
-                found.append(Right(ident, label))
+            if ident:  # a broken label is reported; category rights naming the id stay valid
+                found.append(Right(ident, label or ""))
         self.unique(ids, "right")
         return found
 
@@ -522,8 +552,8 @@ class _Builder:
                 option_ids.append((option_id, jloc))
                 label = self.get(odata, "label", jloc, self.text)
                 ohelp = self.get(odata, "help", jloc, self.text, default=None)
-                if option_id and label:
-                    options.append(Option(option_id, label, ohelp))
+                if option_id:  # a broken label is reported; conditions naming the id stay valid
+                    options.append(Option(option_id, label or "", ohelp))
             self.unique(option_ids, "option")
             if len(raw) == 1:
                 self.report(oloc, "expected at least two options, got one")
@@ -537,7 +567,8 @@ class _Builder:
             unit = self.get(data, "unit", loc, self.plain, default=None)
             if minimum is not None and maximum is not None and minimum > maximum:
                 self.report(
-                    loc.key("max"), f"expected max of at least min ({minimum}), got {maximum}"
+                    loc.key("max"),
+                    f"expected max of at least min ({show(minimum)}), got {show(maximum)}",
                 )
         elif kind is QuestionKind.DUTIES:
             none_label = self.get(data, "none_label", loc, self.text, default=None)
@@ -548,6 +579,8 @@ class _Builder:
                 self.report(loc.key("ask_when"), f"question '{ident}' cannot depend on itself")
         # A question with a broken field is still kept (its problem is reported, so no Rules are
         # built): conditions naming it must not be reported as naming an unknown question.
+        if ident is not None and kind is None:
+            self.broken_questions.add(ident)
         if ident is None or kind is None:
             return None
         return Question(
@@ -591,6 +624,8 @@ class _Builder:
 
     def check_leaf(self, leaf: Leaf, loc: Loc, before: bool) -> bool:
         question = self.questions.get(leaf.question)
+        if question is None and leaf.question in self.broken_questions:
+            return False  # its kind is broken, which is reported on the question itself
         if question is None:
             where = "defined before this one" if before else "defined in questions"
             self.report(
@@ -794,7 +829,9 @@ class _Builder:
         for i, other in enumerate(
             self.items(data.get("excluded_by", []), eloc, "categories", True)
         ):
-            if other == ANY_OTHER or (other in self.category_locs and other != ident):
+            if other == ANY_OTHER or (
+                isinstance(other, str) and other in self.category_locs and other != ident
+            ):
                 excluded.append(other)
             else:
                 why = "itself" if other == ident else show(other)
@@ -818,8 +855,8 @@ class _Builder:
             condition = None
             if "condition" in rdata:
                 condition = self.condition(rdata["condition"], iloc.key("condition"))
-            if rate_id and label and condition is not None:
-                rates.append(Rate(rate_id, label, condition))
+            if rate_id:  # a broken label or condition is reported; dues naming the rate stay valid
+                rates.append(Rate(rate_id, label or "", condition))  # type: ignore[arg-type]
         self.unique(rate_ids, "rate")
 
         rights: list[CategoryRight] = []
@@ -842,7 +879,9 @@ class _Builder:
             label = self.get(adata, "label", iloc, self.plain)
             link = self.get(adata, "url", iloc, self.url)
             rate = adata.get("rate")
-            if rate is not None and rate not in {r.id for r in rates}:
+            if rate is not None and (
+                not isinstance(rate, str) or rate not in {r.id for r in rates}
+            ):
                 self.report(
                     iloc.key("rate"),
                     f"unknown rate {show(rate)}: expected one of this category's rates "
@@ -1047,8 +1086,9 @@ class _Builder:
         if data is None:
             return None
         description = self.get(data, "description", loc, self.plain)
-        priced = {c.id for c in categories if c.individual}
+        # Only categories with published dues: a quote compares with the members' individual dues.
         with_dues = {c.id for c in categories if c.individual and c.dues_published}
+        priced = with_dues
         schemes: list[EnterpriseScheme] = []
         for effective, block, bloc in self.dated_blocks(
             data.get("values", _MISSING), loc.key("values")
@@ -1109,7 +1149,7 @@ class _Builder:
         floc = loc.key("fill_order")
         raw_fill = self.items(data.get("fill_order", _MISSING), floc, "category ids")
         for i, item in enumerate(raw_fill):
-            if item in priced and item not in fill:
+            if isinstance(item, str) and item in priced and item not in fill:
                 fill.append(item)
             else:
                 why = "listed twice" if item in fill else f"expected one of {_list(priced)}"
@@ -1254,14 +1294,16 @@ class _Builder:
 
     def check_answer_space(self, rules: Rules) -> None:
         """Every individual category must be the outcome of some answer set the quiz allows."""
-        from .classify import classify
+        # Only the outcome matters here, not the reasons: `outcome` is the cheap part of
+        # `classify`, which keeps this walk affordable as the answer space grows.
+        from .classify import outcome
         from .enumerate import answer_sets
 
         reached: set[str | None] = set()
         try:
             for answers in answer_sets(rules):
-                result = classify(rules, answers, on=_EPOCH)
-                reached.add(result.category.id if result.category else None)
+                category = outcome(rules, answers)
+                reached.add(category.id if category else None)
         except Exception as exc:  # a bug in rules the checks above did not foresee
             self.report(Loc(), f"the quiz fails on some answers: {type(exc).__name__}: {exc}")
             return
@@ -1272,9 +1314,6 @@ class _Builder:
                     f"no answers lead to '{category.id}': its criteria can never be met, or "
                     "other categories always take priority (check excluded_by and thresholds)",
                 )
-
-
-_EPOCH = date(2000, 1, 1)  # any date: outcomes do not depend on it
 
 
 def _list(ids: Iterable[str]) -> str:

@@ -128,3 +128,36 @@ def test_the_configure_method_loads_rules_json():
     response = api.handle({"id": 1, "method": "configure", "params": {"rules": rules_json}})
     assert response["ok"] is True
     assert call("next_step", {"answers": {}})["ok"] is True
+
+
+# --- hostile answers (issue 6): a clear one-line AnswerError, never an internal error -------------
+
+
+@pytest.mark.parametrize(
+    "answers, fragment",
+    [
+        ({"years_managing": 10**5000}, "got a number too large to use"),
+        ({"years_managing": 1e308}, "got a number too large to use"),
+        ({"organization": "x" * 1_000_000}, "(1,000,000 characters)"),
+        ({"duties": ["x" * 1_000_000]}, "(1,000,000 characters)"),
+        ({"a\nb\u2028c": True}, "answer 'a\\nb\\u2028c': unknown question"),
+    ],
+)
+def test_hostile_answers_get_a_short_one_line_answer_error(answers, fragment):
+    response = call("classify", {"answers": answers})
+    assert response["ok"] is False
+    error = response["error"]
+    assert error["type"] == "AnswerError"
+    assert fragment in error["message"]
+    assert error["message"].isprintable() and len(error["message"]) < 600
+
+
+def test_a_huge_member_count_or_date_is_a_clear_error_not_an_internal_one():
+    for method, params in [
+        ("enterprise", {"regular": 10**5000}),
+        ("enterprise", {"regular": 1, "year": 10**5000}),
+        ("classify", {"answers": {}, "on": 10**5000}),
+    ]:
+        error = call(method, params)["error"]
+        assert error["type"] in ("AnswerError", "RequestError"), error
+        assert "too large" in error["message"]

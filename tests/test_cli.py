@@ -100,3 +100,50 @@ def test_every_command_has_help(command, capsys):
 def test_a_missing_rules_file_is_reported_not_a_traceback(capsys):
     assert main(["check", "rules/nope.yaml"]) == 1
     assert "cannot read" in capsys.readouterr().err
+
+
+# --- hostile answers and rules JSON (issue 6): exit 2 (or 1) with one line, never a traceback -----
+
+
+@pytest.mark.parametrize(
+    "stdin, fragment",
+    [
+        (b'{"organization": "\xff"}', "answers are not UTF-8 text"),
+        (b"[" * 100_000, "answers are not valid JSON: nested too deeply"),
+        (b'{"years_managing": ' + b"9" * 5000 + b"}", "a number has too many digits"),
+        (b'{"a\\nb": 1}', "answer 'a\\nb': unknown question"),
+    ],
+)
+def test_classify_rejects_hostile_input_with_exit_2_and_one_line(stdin, fragment):
+    result = subprocess.run(
+        [sys.executable, "-m", "quiz", "classify", "-"],
+        input=stdin,
+        capture_output=True,
+        cwd=REPO_ROOT,
+        env=subprocess_env(),
+        timeout=120,
+    )
+    err = result.stderr.decode("utf-8")
+    assert result.returncode == 2, err
+    (line,) = err.splitlines()
+    assert line.startswith("error: ") and fragment in line
+
+
+def test_classify_reports_an_answers_file_that_is_not_utf8(tmp_path, capsys):
+    answers = tmp_path / "answers.json"
+    answers.write_bytes(b'{"organization": "law_firm\xff"}')
+    assert main(["classify", str(answers)]) == 2
+    assert "answers are not UTF-8 text" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "text, fragment",
+    [("[" * 100_000, "nested too deeply"), ("9" * 5000, "a number has too many digits")],
+)
+def test_a_rules_json_that_python_cannot_read_is_a_rules_error_not_a_traceback(
+    tmp_path, capsys, text, fragment
+):
+    rules = tmp_path / "rules.json"
+    rules.write_text(text)
+    assert main(["check", str(rules)]) == 1
+    assert fragment in capsys.readouterr().err

@@ -8,7 +8,6 @@ lay out data and never hold a figure.
 from __future__ import annotations
 
 import difflib
-import inspect
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -257,7 +256,7 @@ def expand_nav(nav: Any, site: SiteContent) -> Any:
 
 def browser_assets(site: SiteContent) -> list[tuple[str, bytes | Path]]:
     """The quiz's files (rules JSON, engine zip, manifest, Pyodide) from the frontend's packaging
-    function ``quiz.build.assets.browser_assets(rules_json, repo_root)``."""
+    function ``quiz.build.assets.browser_assets(rules_json, repo_root, on=...)``."""
     from quiz import export
     from quiz.build import assets
 
@@ -269,9 +268,9 @@ def browser_assets(site: SiteContent) -> list[tuple[str, bytes | Path]]:
             "quiz.build.assets.browser_assets(rules_json, repo_root) is missing: the quiz's "
             "browser assets (assets/rules.json, assets/engine.zip, Pyodide) cannot be added"
         )
-    kwargs = {"on": site.on} if "on" in inspect.signature(packager).parameters else {}
     try:
-        return list(packager(export.to_json(site.rules), REPO_ROOT, **kwargs))
+        # The build's date: the manifest tells the quiz which dues are in force, as the pages do.
+        return list(packager(export.to_json(site.rules), REPO_ROOT, on=site.on))
     except (OSError, RuntimeError) as error:  # the packager's AssetsError says how to fix it
         raise SiteError(f"the quiz's browser assets: {error}") from None
 

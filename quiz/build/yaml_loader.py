@@ -59,16 +59,32 @@ def _read(path: str | os.PathLike[str], shown: str) -> str:
             [Problem(shown, None, "", f"cannot read: {exc.strerror}")]
         ) from None
     except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
         raise RulesValidationError(
-            [Problem(shown, None, "", f"expected UTF-8 text: {exc.reason}")]
+            [Problem(shown, line, "", f"expected UTF-8 text: {exc.reason}")]
         ) from None
 
 
 def _load(text: str, file: str) -> tuple[object, Locate, list[Problem]]:
     """(data, locate, duplicate-key problems); syntax errors raise at once (nothing to go on)."""
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:  # a control character such as NUL, before any parsing
+        line = text[: exc.position].count("\n") + 1
+        raise RulesValidationError(
+            [
+                Problem(
+                    file,
+                    line,
+                    "",
+                    f"YAML syntax error: unacceptable character #x{exc.character:04x}",
+                )
+            ]
+        ) from None
     try:
         node = loader.get_single_node()
+    except RecursionError:
+        raise RulesValidationError([_too_deep(text, file)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -83,7 +99,10 @@ def _load(text: str, file: str) -> tuple[object, Locate, list[Problem]]:
     if node is None:
         raise RulesValidationError([Problem(file, 1, "", "the file is empty")])
     walker = _Walker(loader, file)
-    data = walker.walk(node, ())
+    try:
+        data = walker.walk(node, ())
+    except RecursionError:
+        raise RulesValidationError([_too_deep(text, file)]) from None
     lines = walker.lines
 
     def locate(raw_path: tuple) -> tuple[str | None, int | None]:
@@ -97,6 +116,31 @@ def _load(text: str, file: str) -> tuple[object, Locate, list[Problem]]:
         return file, lines.get((), 1)
 
     return data, locate, walker.problems
+
+
+MAX_DEPTH = 100
+
+
+def _too_deep(text: str, file: str) -> Problem:
+    """Where the YAML nests deeper than MAX_DEPTH (found with the flat event stream), or else the
+    first alias (`*name`: one that contains itself never ends)."""
+    depth, deep, alias = 0, None, None
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    deep = event.start_mark.line + 1
+                    break
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            elif isinstance(event, yaml.AliasEvent) and alias is None:
+                alias = event.start_mark.line + 1
+    except yaml.YAMLError:
+        pass  # a syntax error further on: the depth (or the alias) is what stopped the loader
+    if deep is None and alias is not None:
+        return Problem(file, alias, "", "YAML alias that contains itself")
+    return Problem(file, deep or 1, "", f"YAML nested more than {MAX_DEPTH} levels deep")
 
 
 def _by_line(problem: Problem) -> tuple:

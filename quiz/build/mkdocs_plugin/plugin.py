@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -17,7 +18,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from quiz.build import pages
+from quiz.build import csp, pages
 from quiz.build.mkdocs_plugin import serve
 from quiz.build.mkdocs_plugin.config import IpmaConfig
 
@@ -30,6 +31,12 @@ class IpmaPlugin(BasePlugin[IpmaConfig]):
     def __init__(self) -> None:
         self.site: pages.SiteContent | None = None
         self.rules_path: Path | None = None
+        self.serving = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # (Defining on_startup keeps one plugin object across `mkdocs serve` rebuilds; every
+        # per-build value is set again in on_config.)
+        self.serving = command == "serve"
 
     # --- configuration: everything that can fail because of rules/ fails here -------------------
 
@@ -93,6 +100,24 @@ class IpmaPlugin(BasePlugin[IpmaConfig]):
         assert self.site is not None
         env.globals["ipma"] = self.site.theme_context
         return env
+
+    # --- the Content Security Policy: computed from the final HTML of every page ------------------
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Every page gets the site-wide CSP meta tag (with the sha256 of every inline script the
+        pages hold), and ``site/_headers`` the same policy as HTTP headers (``quiz.build.csp``).
+
+        Not under ``mkdocs serve``: its live reload injects an inline script into every page it
+        serves, which the policy would block. ``make site`` and the tests build with it.
+        """
+        if self.serving:
+            log.info("No Content Security Policy while serving (live reload is an inline script)")
+            return
+        base_path = urlsplit(config.site_url or "/").path or "/"
+        try:
+            csp.apply(Path(config.site_dir), base_path)
+        except ValueError as error:
+            raise PluginError(f"Content Security Policy: {error}") from None
 
     # --- serve: rebuild when the rules change -----------------------------------------------------
 
