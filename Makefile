@@ -19,11 +19,12 @@ CHROMIUM := /usr/bin/chromium
 
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help install node_modules chromium site serve test lint bench clean
+.PHONY: help install node_modules chromium check site serve test lint bench clean
 
 help:
 	@echo "make serve   install everything, build the site and serve it on http://127.0.0.1:8000"
 	@echo "make test    install everything (Chromium too) and run ruff and the whole pytest suite"
+	@echo "make check   validate rules/membership.yaml (file, line and field for every mistake)"
 	@echo "make site    build the site into site/ (mkdocs build --strict)"
 	@echo "make lint    ruff check"
 	@echo "make bench   run the benchmarks (bench/run.py)"
