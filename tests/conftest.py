@@ -4,7 +4,9 @@ Fixtures:
   repo_root                 Path of the repository
   venv_bin                  the function ``venv_bin(name) -> Path`` (.venv/bin/NAME)
   built_site   (session)    Path of the real site, built once with ``mkdocs build --strict``
-  site_server  (session)    base URL (ending in '/') of ``built_site`` served on 127.0.0.1
+  site_server  (session)    base URL (ending in '/') of ``built_site`` served on 127.0.0.1; the
+                            site is built with this URL as ``site_url``, so Material's instant
+                            navigation works in every browser test
   browser      (session)    Playwright Chromium (Debian's /usr/bin/chromium, headless)
   context, page             a fresh browser context / page per test
   pyodide_engine (session)  the real engine in Pyodide under Node (a helpers.PyodideEngine):
@@ -78,22 +80,36 @@ def venv_bin():
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def _served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """The real site, built into a folder that is already being served, with ``site_url`` set to
+    the address it is served on.
+
+    Material's instant navigation only intercepts links whose sitemap URL matches the page's host
+    *and port*: built with mkdocs.yml's ``site_url`` (:8000) and served on a random port, every
+    click would be a full page load. So the port is bound first (serving the empty folder), then
+    the site is built into that folder with the served URL as ``site_url``.
+    """
     site_dir = tmp_path_factory.mktemp("built_site")
-    result = build_site(site_dir)
-    if result.returncode != 0:
-        pytest.fail(
-            f"mkdocs build --strict failed ({result.returncode}):\n"
-            f"{result.stdout}\n{result.stderr}",
-            pytrace=False,
-        )
-    return site_dir
+    with http_server(site_dir) as base_url:
+        result = build_site(site_dir, config_overrides={"site_url": base_url})
+        if result.returncode != 0:
+            pytest.fail(
+                f"mkdocs build --strict failed ({result.returncode}):\n"
+                f"{result.stdout}\n{result.stderr}",
+                pytrace=False,
+            )
+        yield site_dir, base_url
 
 
 @pytest.fixture(scope="session")
-def site_server(built_site: Path) -> Iterator[str]:
-    with http_server(built_site) as base_url:
-        yield base_url
+def built_site(_served_site: tuple[Path, str]) -> Path:
+    return _served_site[0]
+
+
+@pytest.fixture(scope="session")
+def site_server(_served_site: tuple[Path, str]) -> str:
+    """Base URL (ending in '/') where ``built_site`` is served; it is also the site's site_url."""
+    return _served_site[1]
 
 
 # --- the browser (Playwright driving Debian's Chromium) ----------------------------------------

@@ -10,11 +10,13 @@ import http.server
 import json
 import os
 import queue
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import threading
+import urllib.parse
 from collections.abc import Iterator, Mapping
 from functools import partial
 from pathlib import Path
@@ -266,16 +268,107 @@ CONTENT_TYPES = {
 }
 
 
+HEADERS_FILE = "_headers"
+CSP_REPORT_PATH = "/__csp-report__"
+# (path pattern, [(header name, value)]) per rule of a _headers file, in file order.
+HeaderRules = list[tuple[re.Pattern[str], list[tuple[str, str]]]]
+
+
+def read_headers_file(path: str | os.PathLike[str]) -> HeaderRules:
+    """A ``_headers`` file (Netlify / Cloudflare Pages format) as (path pattern, headers) rules.
+
+    A rule is a line starting with ``/`` (``*`` matches anything, ``:name`` one path segment)
+    followed by indented ``Name: value`` lines; ``#`` starts a comment line.
+    """
+    rules: HeaderRules = []
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace():
+            pattern = "".join(
+                ".*" if part == "*" else "[^/]+" if part.startswith(":") else re.escape(part)
+                for part in re.split(r"(\*|:[A-Za-z_]\w*)", line.strip())
+            )
+            rules.append((re.compile(pattern + r"\Z"), []))
+            continue
+        name, sep, value = line.strip().partition(":")
+        if not rules or not sep:
+            raise ValueError(f"{path}:{number}: expected a path or an indented 'Name: value'")
+        rules[-1][1].append((name.strip(), value.strip()))
+    return rules
+
+
+def headers_for(rules: HeaderRules, url_path: str) -> list[tuple[str, str]]:
+    """The headers a host sends for ``url_path``: every matching rule's, in file order; a header
+    set by several rules is sent once with the values joined by ", " (what Cloudflare Pages does;
+    for Content-Security-Policy that means several policies, all enforced: the strict case)."""
+    merged: dict[str, tuple[str, list[str]]] = {}
+    for pattern, headers in rules:
+        if pattern.match(url_path):
+            for name, value in headers:
+                merged.setdefault(name.lower(), (name, []))[1].append(value)
+    return [(name, ", ".join(values)) for name, values in merged.values()]
+
+
 class StaticHandler(http.server.SimpleHTTPRequestHandler):
     """Serves files the way an ordinary static host does (like GitHub Pages): proper MIME types,
-    ``Cache-Control: max-age=600``, Last-Modified / 304, ``404.html`` for missing files."""
+    ``Cache-Control: max-age=600``, Last-Modified / 304, ``404.html`` for missing files.
+
+    With ``header_rules`` (from the site's ``_headers``) it behaves like Netlify or Cloudflare
+    Pages instead: those headers on every response, and ``_headers`` itself not served. With
+    ``csp_reports`` (a list) too, every Content-Security-Policy it sends asks the browser to report
+    violations to ``CSP_REPORT_PATH``, and the reports' JSON bodies are appended to that list: the
+    only way to hear about a violation inside a worker, which runs under its own policy.
+    """
 
     protocol_version = "HTTP/1.1"
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **CONTENT_TYPES}
 
+    def __init__(
+        self,
+        *args: Any,
+        header_rules: HeaderRules | None = None,
+        csp_reports: list[Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.header_rules = header_rules
+        self.csp_reports = csp_reports
+        super().__init__(*args, **kwargs)
+
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "max-age=600")
+        if self.header_rules is not None:
+            url_path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
+            for name, value in headers_for(self.header_rules, url_path):
+                if name.lower() == "content-security-policy" and self.csp_reports is not None:
+                    value = ", ".join(
+                        f"{policy.strip()}; report-uri {CSP_REPORT_PATH}"
+                        for policy in value.split(",")
+                    )
+                self.send_header(name, value)
         super().end_headers()
+
+    def send_head(self) -> Any:
+        if self.header_rules is not None:
+            url_path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
+            if url_path.rstrip("/") == "/" + HEADERS_FILE:
+                self.send_error(404)
+                return None
+        return super().send_head()
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length)
+        if self.csp_reports is None or urllib.parse.urlsplit(self.path).path != CSP_REPORT_PATH:
+            self.send_error(405)
+            return
+        try:
+            self.csp_reports.append(json.loads(body))
+        except ValueError:
+            self.csp_reports.append({"unreadable": body.decode("utf-8", "replace")})
+        self.send_response(204)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         page = Path(self.directory) / "404.html"
@@ -304,9 +397,26 @@ class _QuietServer(http.server.ThreadingHTTPServer):
 
 
 @contextlib.contextmanager
-def http_server(site_dir: str | os.PathLike[str]) -> Iterator[str]:
-    """Serve ``site_dir`` on 127.0.0.1 (ephemeral port) in a thread; yield its base URL."""
-    handler = partial(StaticHandler, directory=str(Path(site_dir).resolve()))
+def http_server(
+    site_dir: str | os.PathLike[str],
+    *,
+    apply_headers: bool = False,
+    csp_reports: list[Any] | None = None,
+) -> Iterator[str]:
+    """Serve ``site_dir`` on 127.0.0.1 (ephemeral port) in a thread; yield its base URL.
+
+    By default like GitHub Pages (no custom headers). ``apply_headers=True``: like Netlify or
+    Cloudflare Pages, sending the headers of the site's ``_headers`` file (read when the server
+    starts); ``csp_reports``: see ``StaticHandler``.
+    """
+    site_dir = Path(site_dir).resolve()
+    header_rules = read_headers_file(site_dir / HEADERS_FILE) if apply_headers else None
+    handler = partial(
+        StaticHandler,
+        directory=str(site_dir),
+        header_rules=header_rules,
+        csp_reports=csp_reports,
+    )
     server = _QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, name="http_server", daemon=True)
     thread.start()

@@ -9,8 +9,6 @@ from the result page); tests about loading, reloading and navigation use fresh c
 
 from __future__ import annotations
 
-import base64
-import json
 import re
 import time
 from collections.abc import Iterator
@@ -20,7 +18,6 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.helpers import build_site, http_server
 from tests.quiz_browser import (
     ENGINE_TIMEOUT_MS,
     BuiltRules,
@@ -122,21 +119,6 @@ def built(built_site: Path) -> BuiltRules:
 @pytest.fixture(scope="session")
 def quiz_url(site_server: str) -> str:
     return site_server + "quiz/"
-
-
-@pytest.fixture(scope="module")
-def instant_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The site built with ``site_url`` set to the address it is served on.
-
-    Material resolves its sitemap's URLs to the page's protocol and host but keeps their port, so on
-    the shared test server (a random port, ``site_url`` on :8000) it never intercepts a link and
-    every click is a full page load. Instant navigation needs the real address.
-    """
-    site_dir = tmp_path_factory.mktemp("instant_site")
-    with http_server(site_dir) as base_url:
-        result = build_site(site_dir, config_overrides={"site_url": base_url})
-        assert result.returncode == 0, result.stdout + result.stderr
-        yield base_url
 
 
 @pytest.fixture(scope="module")
@@ -373,45 +355,7 @@ def test_share_link_reopened_in_a_new_context_restores_the_result(
         context.close()
 
 
-MARKUP = "<img src=x onerror=alert(1)>"
-
-
-def share_fragment(payload: object) -> str:
-    raw = json.dumps(payload).encode()
-    return "#a=" + base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-BAD_LINKS = [
-    ("#a=%%%not-base64", "damaged"),
-    ("#a=" + "A" * 5000, "too long"),
-    (share_fragment({"v": 1, "answers": {"organization": "castle"}}), "could not be opened"),
-    (share_fragment({"v": 99, "answers": {}}), "different version"),
-    (share_fragment({"v": 1, "answers": {"organization": "law_firm"}}), "incomplete"),
-    (share_fragment({"v": 1, "answers": {"organization": MARKUP}}), "could not be opened"),
-    (share_fragment({"v": 1, "answers": {MARKUP: True}}), "not valid"),
-]
-
-
-def test_bad_share_links_give_a_clear_message_and_a_fresh_start(browser, quiz_url):
-    """Malformed, truncated, foreign-version, incomplete or hostile links: a plain sentence, the
-    first question, no script run (issue 6 extends this corpus)."""
-    context = browser.new_context()
-    errors: list[str] = []
-    try:
-        for fragment, message in BAD_LINKS:
-            page = context.new_page()  # a new tab: its own sessionStorage
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.on("dialog", lambda dialog: errors.append(f"dialog: {dialog.message}"))
-            page.goto(quiz_url + fragment)
-            notice = page.locator(".ipma-notice--warning")
-            expect(notice).to_contain_text(message, timeout=ENGINE_TIMEOUT_MS)
-            expect(question_heading(page)).to_be_visible()
-            assert current_question(page) == "organization", fragment
-            assert page.locator(".ipma-quiz img").count() == 0
-            page.close()
-        assert errors == []
-    finally:
-        context.close()
+# Bad and hostile share links and stored states: tests/test_hostile_inputs.py (issue 6).
 
 
 def test_a_reload_keeps_answers_and_the_screen(browser, quiz_url, built: BuiltRules):
@@ -475,8 +419,9 @@ def test_blocked_wasm_shows_the_failure_message_within_seconds(
         context.close()
 
 
-def test_the_quiz_works_after_instant_navigation_with_one_worker(browser, instant_site, built):
-    site_server = instant_site
+def test_the_quiz_works_after_instant_navigation_with_one_worker(browser, site_server, built):
+    # The shared site is built with site_url = the address it is served on (conftest), which
+    # Material's instant navigation needs to intercept links.
     context = browser.new_context()
     try:
         page = context.new_page()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 from decimal import Decimal
@@ -210,6 +211,9 @@ def test_a_new_dues_year_replaces_the_current_rates_everywhere_and_the_old_one_i
         site, rules_path=rules_path, config_overrides={"plugins": {"ipma": {"on": on.isoformat()}}}
     )
     assert built_on(site) == on
+    # The quiz quotes the same year as the pages: the manifest carries the build's date.
+    manifest = json.loads((site / "assets" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["on"] == on.isoformat()
 
     rules = load_rules(rules_path)
     new = {c: Decimal(v) for c, v in rules.dues.schedules[-1].amounts.items()}
@@ -313,10 +317,12 @@ def test_built_html_requests_nothing_from_another_host(built_site):
     assert third_party_requests(built_site) == []
 
 
-def test_the_only_external_links_in_content_go_to_the_association(built_site):
+def test_the_only_external_links_in_content_go_to_the_association(built_site, site_server):
     rules = load_rules(RULES)
     allowed_hosts = {re.sub(r"^https?://([^/]+).*", r"\1", s.url) for s in rules.sources}
-    allowed_hosts |= {"squidfunk.github.io", "127.0.0.1:8000"}  # "Made with Material"; site_url
+    site_host = re.sub(r"^https?://([^/]+).*", r"\1", site_server)  # built_site's site_url
+    # "Made with Material"; `make serve`'s address in the staff guide; the site_url
+    allowed_hosts |= {"squidfunk.github.io", "127.0.0.1:8000", site_host}
     found = set()
     for path in html_pages(built_site).values():
         found |= set(re.findall(r'href="https?://([^/"]+)', path.read_text(encoding="utf-8")))

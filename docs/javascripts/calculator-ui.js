@@ -4,7 +4,7 @@
 
 import { ASSETS_URL, EngineError } from "./engine-client.js";
 import { h, uniqueId } from "./dom.js";
-import { failureView, preparingMessage } from "./quiz-views.js";
+import { failureView, headquarters, preparingMessage } from "./quiz-views.js";
 
 const DEBOUNCE_MS = 250;
 const MAX_COUNT = 100000;
@@ -257,9 +257,8 @@ function startingCounts(rules) {
 }
 
 function links(rules) {
-  const hq = rules && rules.association && rules.association.headquarters;
   return {
     compare: new URL("membership/compare/", SITE_ROOT).href,
-    headquarters: hq && hq.url ? { name: hq.name || "IPMA Headquarters", url: hq.url } : null,
+    headquarters: headquarters(rules),
   };
 }

@@ -14,6 +14,7 @@ export function h(tag, props = {}, ...children) {
     else if (key === "text") el.textContent = String(value);
     else if (key === "dataset") Object.assign(el.dataset, value);
     else if (key.startsWith("on") && typeof value === "function") el.addEventListener(key.slice(2), value);
+    else if (/^on/i.test(key)) continue; // never an inline handler from a string
     else if (key === "href") el.setAttribute("href", safeUrl(value));
     else if (value === true) el.setAttribute(key, "");
     else el.setAttribute(key, String(value));

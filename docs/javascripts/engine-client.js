@@ -5,6 +5,23 @@
 const LOAD_TIMEOUT_MS = 20000;
 const REQUEST_TIMEOUT_MS = 10000;
 
+/**
+ * The loading time limit in milliseconds: 20 s, or the page URL's `ipma-engine-timeout` query
+ * parameter in seconds (clamped to 1–120), read when the engine starts. Tests set it (e.g.
+ * quiz/?ipma-engine-timeout=2) so that a download held back past the limit fails in seconds rather
+ * than 20; anyone can use it to see the failure message sooner, and it only affects their own tab.
+ * It bounds everything loading needs: rules.json, the manifest, the engine zip and Pyodide.
+ */
+export function loadTimeoutMs() {
+  let seconds = NaN;
+  try {
+    seconds = Number(new URL(window.location.href).searchParams.get("ipma-engine-timeout") || NaN);
+  } catch {
+    // no usable location: keep the default
+  }
+  return Number.isFinite(seconds) ? Math.min(120, Math.max(1, seconds)) * 1000 : LOAD_TIMEOUT_MS;
+}
+
 // Where the worker and the site's assets live, from this module's own URL (site/javascripts/).
 export const ASSETS_URL = new URL("../assets/", import.meta.url);
 
@@ -34,6 +51,7 @@ class Engine {
   }
 
   _start() {
+    const limit = loadTimeoutMs();
     if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
       this._fail("this browser cannot run WebAssembly in a Web Worker");
       return;
@@ -60,8 +78,8 @@ class Engine {
     });
     this.worker.addEventListener("messageerror", () => this._fail("the engine sent a message that could not be read"));
     this._timer = setTimeout(() => {
-      this._fail(`the engine did not finish loading within ${LOAD_TIMEOUT_MS / 1000} seconds`);
-    }, LOAD_TIMEOUT_MS);
+      this._fail(`the engine did not finish loading within ${limit / 1000} seconds`);
+    }, limit);
   }
 
   _onMessage(message) {
@@ -147,12 +165,23 @@ export function getEngine() {
 let rulesBytesPromise = null;
 let rulesPromise = null;
 
+// rules.json within the loading time limit: the quiz cannot show its first question without it, so
+// a download that never ends must end in the failure message, not in an empty box.
 function loadRulesBytes() {
   if (rulesBytesPromise === null) {
-    rulesBytesPromise = fetch(new URL("rules.json", ASSETS_URL)).then((response) => {
-      if (!response.ok) throw new EngineError("RulesUnavailable", `rules.json: HTTP ${response.status}`);
-      return response.arrayBuffer();
-    });
+    const limit = loadTimeoutMs();
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), limit);
+    rulesBytesPromise = fetch(new URL("rules.json", ASSETS_URL), { signal: controller.signal })
+      .then((response) => {
+        if (!response.ok) throw new EngineError("RulesUnavailable", `rules.json: HTTP ${response.status}`);
+        return response.arrayBuffer();
+      })
+      .catch((err) => {
+        if (!controller.signal.aborted) throw err;
+        throw new EngineError("RulesUnavailable", `rules.json did not arrive within ${limit / 1000} seconds`);
+      })
+      .finally(() => clearTimeout(timer));
     rulesBytesPromise.catch(() => {
       rulesBytesPromise = null; // let a later page view try again
     });
@@ -163,7 +192,13 @@ function loadRulesBytes() {
 /** The rules export (assets/rules.json), fetched once; the quiz renders its first question from it. */
 export function loadRules() {
   if (rulesPromise === null) {
-    rulesPromise = loadRulesBytes().then((bytes) => JSON.parse(new TextDecoder().decode(bytes)));
+    rulesPromise = loadRulesBytes().then((bytes) => {
+      try {
+        return JSON.parse(new TextDecoder().decode(bytes));
+      } catch {
+        throw new EngineError("RulesUnavailable", "rules.json is damaged: it is not valid JSON");
+      }
+    });
     rulesPromise.catch(() => {
       rulesPromise = null;
     });

@@ -79,6 +79,20 @@ WebAssembly.instantiate = (...args) => {
   result.catch((err) => reportFailure(new LoadError(`pyodide.asm.wasm is damaged (${err.message || err})`)));
   return result;
 };
+// Pyodide itself (its instantiateWasm) compiles the wasm with instantiateStreaming only, and a
+// failure there is logged as a warning while loading waits for ever: report it at once.
+if (typeof WebAssembly.instantiateStreaming === "function") {
+  const realInstantiateStreaming = WebAssembly.instantiateStreaming.bind(WebAssembly);
+  WebAssembly.instantiateStreaming = (...args) => {
+    const result = realInstantiateStreaming(...args);
+    result.catch((err) => {
+      const damaged = err instanceof WebAssembly.CompileError;
+      const what = damaged ? "is damaged" : "could not be used";
+      reportFailure(new LoadError(`pyodide.asm.wasm ${what} (${err.message || err})`));
+    });
+    return result;
+  };
+}
 
 async function fetchOk(url, init) {
   let response;
@@ -143,11 +157,17 @@ async function loadRuntime(manifestPromise) {
     throw new LoadError(`Pyodide ${module.version} was loaded, the site expects ${expected}`);
   }
   const quiet = () => {};
-  const pyodide = await module.loadPyodide({
-    indexURL: PYODIDE.href,
-    stdout: quiet,
-    stderr: quiet,
-  });
+  let pyodide;
+  try {
+    pyodide = await module.loadPyodide({
+      indexURL: PYODIDE.href,
+      stdout: quiet,
+      stderr: quiet,
+    });
+  } catch (err) {
+    // e.g. a damaged python_stdlib.zip: Python exits while starting ("Program terminated...")
+    throw err instanceof LoadError ? err : new LoadError(`Python could not start (${describe(err)})`);
+  }
   mark("pyodide");
   return pyodide;
 }
@@ -200,9 +220,22 @@ self.addEventListener("message", (event) => {
   if (event.data && event.data.type === "rules") receiveRules(event.data.bytes || null);
 });
 
+// Pyodide leaves some of its own promises without a handler (a failed download of the standard
+// library rejects one): while loading, that is a load failure (reported once, as such) rather than
+// an uncaught error in the console. Once the engine is ready, nothing is hidden.
+let loaded = false;
+self.addEventListener("unhandledrejection", (event) => {
+  if (loaded) return;
+  event.preventDefault();
+  reportFailure(new LoadError(describe(event.reason)));
+});
+
 const handlePromise = boot();
 handlePromise.then(
-  () => self.postMessage({ type: "ready", timings }),
+  () => {
+    loaded = true;
+    self.postMessage({ type: "ready", timings });
+  },
   (err) => self.postMessage({ type: "failed", message: describe(err) }),
 );
 

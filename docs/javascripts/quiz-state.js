@@ -56,20 +56,40 @@ function validView(view) {
   return null;
 }
 
-/** The state saved in this tab, or null when there is none or it is not usable. */
-export function loadState() {
+/**
+ * The state saved in this tab: null when there is none (or storage is turned off), {state} when it
+ * can be used, or {error} with a sentence for the visitor when something is stored that cannot be
+ * used (damaged, oversized, saved by another version of the quiz, or edited by hand). The quiz then
+ * says so and starts afresh; it never half-trusts a stored state.
+ */
+export function readStoredState() {
   let raw;
   try {
     raw = window.sessionStorage.getItem(STORAGE_KEY);
   } catch {
     return null; // storage disabled: the quiz still works, it just forgets on reload
   }
-  if (!raw || raw.length > 100000) return null;
+  if (raw === null || raw === "") return null;
+  const state = raw.length > 100000 ? null : parseState(raw);
+  if (!state) return { error: "they were damaged, or saved by another version of the quiz." };
+  return { state };
+}
+
+/** The state saved in this tab, or null when there is none or it is not usable. */
+export function loadState() {
+  const stored = readStoredState();
+  return stored && stored.state ? stored.state : null;
+}
+
+function parseState(raw) {
   try {
     const data = JSON.parse(raw);
     if (!isPlainObject(data) || data.format !== FORMAT) return null;
     if (answersShapeError(data.answers)) return null;
     if (!Array.isArray(data.steps) || data.steps.length > MAX_ANSWERS) return null;
+    if (data.view != null && !validView(data.view)) return null;
+    if (data.returnTo != null && data.returnTo !== "check") return null;
+    if (data.done != null && typeof data.done !== "boolean") return null;
     const steps = [];
     for (const step of data.steps) {
       if (!isPlainObject(step) || !isId(step.id)) return null;
@@ -88,8 +108,46 @@ export function loadState() {
       returnTo: data.returnTo === "check" ? "check" : null,
     };
   } catch {
-    return null;
+    return null; // not JSON, or nested too deeply to parse
   }
+}
+
+/**
+ * Whether answers (and the questions of a saved path) still fit the questions in the rules export:
+ * known question ids, an offered option, yes/no as a boolean, a whole number in range, known duty
+ * ids. Returns "" or a phrase for the visitor. Answers from storage or a share link made before the
+ * questions changed (or edited by hand) are refused here, before anything is shown from them; the
+ * engine still checks every answer it is given.
+ */
+export function answersMismatch(rules, answers, stepIds = []) {
+  const questions = new Map(((rules && rules.questions) || []).map((q) => [q.id, q]));
+  const duties = new Set();
+  for (const group of (rules && rules.duty_groups) || []) {
+    for (const duty of group.duties || []) duties.add(duty.id);
+  }
+  for (const id of [...stepIds, ...Object.keys(answers)]) {
+    if (!questions.has(id)) return "an answer is for a question the quiz no longer asks";
+  }
+  for (const [id, value] of Object.entries(answers)) {
+    if (!fitsQuestion(questions.get(id), value, duties)) return "an answer is not one the quiz offers";
+  }
+  return "";
+}
+
+function fitsQuestion(question, value, duties) {
+  if (question.kind === "choice") {
+    return typeof value === "string" && (question.options || []).some((option) => option.id === value);
+  }
+  if (question.kind === "yes_no") return typeof value === "boolean";
+  if (question.kind === "number") {
+    const min = Number.isSafeInteger(question.min) ? question.min : 0;
+    const max = Number.isSafeInteger(question.max) ? question.max : Number.MAX_SAFE_INTEGER;
+    return Number.isSafeInteger(value) && value >= min && value <= max;
+  }
+  if (question.kind === "duties") {
+    return Array.isArray(value) && new Set(value).size === value.length && value.every((id) => duties.has(id));
+  }
+  return true; // a kind this page does not know: the engine judges it
 }
 
 export function saveState(state) {

@@ -9,11 +9,12 @@
 import { ASSETS_URL, EngineError } from "./engine-client.js";
 import { focus, h } from "./dom.js";
 import {
+  answersMismatch,
   clearState,
   decodeShare,
   emptyState,
-  loadState,
   pathAnswers,
+  readStoredState,
   sameAnswer,
   saveState,
   shareUrl,
@@ -25,6 +26,7 @@ import {
   backLink,
   checkAnswers,
   failureView,
+  headquarters,
   notice,
   preparingMessage,
   questionForm,
@@ -75,19 +77,32 @@ class Quiz {
     this.disposers.push(keepScreensFromInstantNavigation(this));
     this.disposers.push(this.engine.subscribe(() => this.onEngineState()));
 
-    if (!this.rules) {
-      this.showFailure("the rules it needs could not be downloaded");
+    if (!this.rules || !this.firstQuestionId()) {
+      const why = this.rulesError && this.rulesError.message ? ` (${this.rulesError.message})` : "";
+      this.showFailure(`the rules it needs could not be loaded${why}`);
       return;
     }
     const share = decodeShare(window.location.hash);
+    const mismatch = share && share.answers && answersMismatch(this.rules, share.answers);
     if (share && share.error) {
       this.freshStart(`This result link could not be opened. ${share.error} Start the quiz below.`);
+    } else if (mismatch) {
+      this.freshStart(`This result link could not be opened: ${mismatch}. Start the quiz below.`);
     } else if (share) {
       this.openShare(share.answers);
     } else {
-      this.state = loadState() || emptyState();
-      const view = this.resolveView(viewFromUrl(window.location.href) || this.state.view);
-      this.show(view, { history: "replace", focus: false });
+      const stored = readStoredState();
+      const state = stored && stored.state;
+      const problem = state && answersMismatch(this.rules, state.answers, state.steps.map((step) => step.id));
+      if (stored && stored.error) {
+        this.freshStart(`Your saved answers could not be used: ${stored.error} Start the quiz below.`);
+      } else if (problem) {
+        this.freshStart(`Your saved answers could not be used: ${problem}. Start the quiz below.`);
+      } else {
+        this.state = state || emptyState();
+        const view = this.resolveView(viewFromUrl(window.location.href) || this.state.view);
+        this.show(view, { history: "replace", focus: false });
+      }
     }
     this.onEngineState();
   }
@@ -511,12 +526,11 @@ class Quiz {
   // --- helpers -------------------------------------------------------------------------------------
 
   links() {
-    const hq = this.rules && this.rules.association && this.rules.association.headquarters;
     const categoryNames = {};
     for (const category of (this.rules && this.rules.categories) || []) categoryNames[category.id] = category.name;
     return {
       compare: new URL("membership/compare/", SITE_ROOT).href,
-      headquarters: hq && hq.url ? { name: hq.name || "IPMA Headquarters", url: hq.url } : null,
+      headquarters: headquarters(this.rules),
       categoryNames,
     };
   }

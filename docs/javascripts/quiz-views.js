@@ -593,6 +593,18 @@ export function preparingMessage(text = "Preparing the quiz engine… This takes
 }
 
 /**
+ * IPMA Headquarters as {name, url} for the failure message and the result: from the rules export,
+ * else from the page footer's link (the theme writes it from the rules at build time), so the
+ * failure message has the link even when rules.json itself could not be loaded.
+ */
+export function headquarters(rules) {
+  const hq = rules && rules.association && rules.association.headquarters;
+  if (hq && hq.url) return { name: hq.name || "IPMA Headquarters", url: hq.url };
+  const link = document.querySelector("a[data-ipma-headquarters]");
+  return link ? { name: link.textContent.trim() || "IPMA Headquarters", url: link.href } : null;
+}
+
+/**
  * What to do when the engine cannot run: the reason, then the comparison page and Headquarters.
  * `alternatives` is the sentence before those two links.
  */
