@@ -31,28 +31,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-CONTENT_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".htm": "text/html; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".mjs": "text/javascript; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".json": "application/json",
-    ".map": "application/json",
-    ".wasm": "application/wasm",
-    ".zip": "application/zip",
-    ".whl": "application/zip",
-    ".gz": "application/gzip",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".ico": "image/x-icon",
-    ".woff": "font/woff",
-    ".woff2": "font/woff2",
-    ".txt": "text/plain; charset=utf-8",
-    ".md": "text/markdown; charset=utf-8",
-    ".xml": "application/xml",
-    ".tar": "application/x-tar",
-}
+from tests.helpers import CONTENT_TYPES as _SITE_TYPES
+
+# The test server's types, plus the archives only the benches serve (the engine as a wheel).
+CONTENT_TYPES = {**_SITE_TYPES, ".whl": "application/zip", ".tar": "application/x-tar"}
 
 CACHE_CONTROL = "max-age=600"  # GitHub Pages' header for every file
 

@@ -27,6 +27,7 @@ import pytest
 
 from tests.helpers import (
     CHROMIUM,
+    CHROMIUM_ARGS,
     PYODIDE_DIR,
     REPO_ROOT,
     PyodideEngine,
@@ -36,15 +37,6 @@ from tests.helpers import (
     make_engine_zip,
 )
 from tests.helpers import venv_bin as _venv_bin
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 _BROWSER_FIXTURES = {"browser", "context", "page"}
 _NODE_FIXTURES = {"pyodide_engine"}

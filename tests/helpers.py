@@ -29,6 +29,16 @@ MKDOCS_YML = REPO_ROOT / "mkdocs.yml"
 RUN_ENGINE_MJS = REPO_ROOT / "tests" / "node" / "run_engine.mjs"
 PYODIDE_DIR = REPO_ROOT / "node_modules" / "pyodide"
 CHROMIUM = Path("/usr/bin/chromium")
+# Debian's Chromium, headless, as root, on a machine with no network beyond the package registries:
+# without the background-networking flags it keeps trying (and failing) to reach Google's hosts.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 # Name of the MkDocs plugin (entry point in pyproject.toml) and of its option naming the rules file,
 # used by build_site(rules_path=...).
