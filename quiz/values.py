@@ -93,11 +93,16 @@ def resolve(rules: Rules, name: str, on: date | None = None) -> Value:
     raise UnknownValueError(name)
 
 
-def _dues(rules: Rules, name: str, rest: list[str], on: date | None) -> Value:
+def _in_force(name: str, schedules, on: date | None) -> dated.Pick:
+    """The dated values in force, or why `name` has no value (no dues or pricing published yet)."""
     try:
-        pick = dated.in_force(rules.dues.schedules, on)
+        return dated.in_force(schedules, on)
     except DuesYearError as exc:
         raise UnknownValueError(name, f"'{name}' has no value: {exc}") from None
+
+
+def _dues(rules: Rules, name: str, rest: list[str], on: date | None) -> Value:
+    pick = _in_force(name, rules.dues.schedules, on)
     schedule = pick.schedule
     if rest == ["year"]:
         return Value(name, pick.year, str(pick.year))
@@ -109,10 +114,7 @@ def _dues(rules: Rules, name: str, rest: list[str], on: date | None) -> Value:
 
 
 def _enterprise(rules: Rules, name: str, rest: list[str], on: date | None) -> Value:
-    try:
-        pick = dated.in_force(rules.enterprise.schemes, on)
-    except DuesYearError as exc:
-        raise UnknownValueError(name, f"'{name}' has no value: {exc}") from None
+    pick = _in_force(name, rules.enterprise.schemes, on)
     scheme = pick.schedule
     if rest == ["year"]:
         return Value(name, pick.year, str(pick.year))
