@@ -206,27 +206,103 @@ def excluders(rules: Rules, category: Category) -> tuple[Category, ...]:
     return table[category.id]
 
 
-def _fits(rules: Rules, env: Env) -> dict[str, Tri]:
-    return {c.id: fit(c, env) for c in rules.individual_categories}
+def _fits(rules: Rules, env: Env, everyone: bool = False) -> dict[str, Tri]:
+    """The fit of each category the answers leave in play, in order; a category left out is
+    missed (read it with `fits.get(id, False)`). `everyone=True` evaluates every category."""
+    pool = rules.individual_categories if everyone else candidates(rules, env.answers)
+    return {c.id: fit(c, env) for c in pool}
+
+
+def candidates(rules: Rules, answers: Mapping[str, object]) -> tuple[Category, ...]:
+    """The categories an answered choice question has not already ruled out, in order.
+
+    Why: without it, every click (and every step of the validator's answer-space walk) evaluates
+    every category, so the walk grows with categories × answer sets, i.e. quadratically. A
+    category is *gated* by a choice question when each of its paths has an enabled criterion
+    `{answer: q, in: [...]}`; once q is answered with an option none of those lists holds, no
+    path can be met, whatever the other answers are. `_gates` indexes that once per rules.
+    """
+    gates = _gates(rules)
+    pool: frozenset[str] | None = None
+    for question_id, by_option in gates.items():
+        answer = answers.get(question_id)
+        if not isinstance(answer, str):
+            continue
+        allowed = by_option.get(answer)
+        if allowed is None:
+            allowed = by_option[None]
+        pool = allowed if pool is None else pool & allowed
+    if pool is None:
+        return rules.individual_categories
+    position = rules.index["category_position"]
+    ordered = sorted(pool, key=position.__getitem__)
+    return tuple(rules.category(cid) for cid in ordered)
+
+
+def _gates(rules: Rules) -> dict[str, dict[str | None, frozenset[str]]]:
+    """question id → option id → the categories still possible when that option is the answer
+    (key None: an option no gated category admits). Only choice questions that gate something."""
+    found = rules.index.get("gates")
+    if found is not None:
+        return found
+    individual = rules.individual_categories
+    rules.index["category_position"] = {c.id: i for i, c in enumerate(individual)}
+    admitted: dict[str, dict[str, set[str]]] = {}  # question → category → options its paths admit
+    for category in individual:
+        per_question: dict[str, set[str]] | None = None
+        for path in category.paths:
+            allows: dict[str, frozenset[str]] = {}
+            for criterion in path.criteria:
+                condition = criterion.condition
+                if criterion.enabled and isinstance(condition, Leaf) and condition.op is Op.IN:
+                    options = frozenset(condition.value)  # type: ignore[arg-type]
+                    q = condition.question
+                    allows[q] = allows[q] & options if q in allows else options
+            if per_question is None:
+                per_question = {q: set(o) for q, o in allows.items()}
+            else:  # gated only by questions every path tests; the paths' options add up
+                per_question = {q: per_question[q] | allows[q] for q in per_question if q in allows}
+        for q, options in (per_question or {}).items():
+            admitted.setdefault(q, {})[category.id] = options
+    found = {}
+    everyone = frozenset(c.id for c in individual)
+    for q, by_category in admitted.items():
+        ungated = everyone - by_category.keys()
+        table: dict[str | None, frozenset[str]] = {None: ungated}
+        for option in rules.question(q).options:
+            table[option.id] = ungated | {
+                cid for cid, options in by_category.items() if option.id in options
+            }
+        found[q] = table
+    rules.index["gates"] = found
+    return found
+
+
+def _blockers(rules: Rules, category: Category, fits: Mapping[str, Tri]) -> list[tuple[str, Tri]]:
+    """(id, fit) of the categories that take priority over `category` when they fit. For
+    `any_other` that is every other category in `fits` (those left out are missed anyway)."""
+    if ANY_OTHER in category.excluded_by:
+        return [(cid, value) for cid, value in fits.items() if cid != category.id]
+    return [(x.id, fits.get(x.id, False)) for x in excluders(rules, category)]
 
 
 def _possible(rules: Rules, fits: Mapping[str, Tri]) -> tuple[list[Category], bool]:
     """(categories that could still be the outcome, whether the outcome is decided)."""
     possible: list[Category] = []
-    for category in rules.individual_categories:  # in order: the tie-break
-        value = fits[category.id]
+    for category_id, value in fits.items():  # in order: the tie-break
         if value is False:
             continue
-        blockers = excluders(rules, category)
-        if any(fits[x.id] is True for x in blockers):
+        category = rules.category(category_id)
+        blockers = _blockers(rules, category, fits)
+        if any(v is True for _, v in blockers):
             continue
         possible.append(category)
-        if value is True and all(fits[x.id] is False for x in blockers):
+        if value is True and all(v is False for _, v in blockers):
             break  # a sure candidate: categories of a higher order cannot win
     decided = not possible or (
         len(possible) == 1
         and fits[possible[0].id] is True
-        and all(fits[x.id] is False for x in excluders(rules, possible[0]))
+        and all(v is False for _, v in _blockers(rules, possible[0], fits))
     )
     return possible, decided
 
@@ -244,9 +320,9 @@ def remaining_after_exclusions(rules: Rules, answers: Mapping[str, object]) -> l
     env = _env(rules, _applicable(rules, answers), all_closed=True)
     fits = _fits(rules, env)
     return [
-        c
-        for c in rules.individual_categories
-        if fits[c.id] and not any(fits[x.id] for x in excluders(rules, c))
+        rules.category(cid)
+        for cid, value in fits.items()
+        if value and not any(v for _, v in _blockers(rules, rules.category(cid), fits))
     ]
 
 
@@ -286,9 +362,9 @@ def next_question(rules: Rules, answers: Mapping[str, object]) -> Question | Non
     for category in possible:
         if fits[category.id] is None:
             undecided[category.id] = category
-        for other in excluders(rules, category):
-            if fits[other.id] is None:
-                undecided[other.id] = other
+        for other_id, value in _blockers(rules, category, fits):
+            if value is None:
+                undecided[other_id] = rules.category(other_id)
     for category in undecided.values():
         for path in category.paths:
             if path_value(path, env) is not None:
@@ -417,7 +493,7 @@ def _classify(rules: Rules, answers: Mapping[str, object], on: date | None) -> R
     answers = _applicable(rules, answers)
     env = _env(rules, answers, all_closed=True)
     open_env = _env(rules, answers)
-    fits = _fits(rules, env)
+    fits = _fits(rules, env, everyone=True)  # reasons and near misses read them all
     possible, _ = _possible(rules, fits)
     chosen = possible[0] if possible else None
     hq = rules.association.headquarters.name

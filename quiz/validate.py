@@ -1295,7 +1295,9 @@ class _Builder:
     def check_answer_space(self, rules: Rules) -> None:
         """Every individual category must be the outcome of some answer set the quiz allows."""
         # Only the outcome matters here, not the reasons: `outcome` is the cheap part of
-        # `classify`, which keeps this walk affordable as the answer space grows.
+        # `classify`. With classify.candidates (a category an answered choice question rules out is
+        # never evaluated), each step costs the categories still in play, not all of them, so the
+        # walk grows linearly with the categories instead of quadratically.
         from .classify import outcome
         from .enumerate import answer_sets
 
