@@ -122,12 +122,16 @@ def quiz_ready(probe: dict[str, Any]) -> bool:
     return probe.get("first_answer") is not None and probe.get("first_question") is not None
 
 
-def longest_task_after(probe: dict[str, Any], start: float, end: float) -> float:
-    """The longest long task overlapping [start, end] (0 when none)."""
+def longest_task_after(
+    probe: dict[str, Any], start: float, end: float, starting_inside: bool = False
+) -> float:
+    """The longest long task overlapping [start, end] (0 when none); with `starting_inside`, only
+    tasks that start in the window (not one already running when it opens)."""
     longest = 0.0
     for task in probe.get("longtasks") or []:
         t0, t1 = task["start"], task["start"] + task["duration"]
-        if t1 > start and t0 < end:
+        inside = t0 >= start if starting_inside else t1 > start
+        if inside and t0 < end:
             longest = max(longest, task["duration"])
     return longest
 
@@ -145,9 +149,24 @@ def load_quiz(page: Any, site: Site, warm: bool) -> dict[str, Any]:
         raise RuntimeError(f"the engine answered the probe's request with an error: {probe}")
     return {
         "first_question": probe["first_question"],
+        "first_question_shown": probe.get("first_question_shown"),
+        "first_question_js": probe.get("first_question_js"),
         "ready": probe["first_answer"],
         "engine_ready": probe.get("engine_ready"),
+        # Every task from the first question on (the issue's measure) …
         "longtask": longest_task_after(probe, probe["first_question"], probe["first_answer"]),
+        # … those that start once the theme has started (Material's bundle and DOMContentLoaded
+        # handled; the DOMContentLoaded task itself can end a few ms after dcl_end) …
+        "longtask_after_theme": longest_task_after(
+            probe,
+            max(probe["first_question"], probe.get("dcl_end") or 0),
+            probe["first_answer"],
+            starting_inside=True,
+        ),
+        # … and the theme's own start-up tasks, which come after the pre-rendered question shows.
+        "theme_task": longest_task_after(
+            probe, probe.get("first_question_shown") or 0, probe.get("dcl_end") or 0
+        ),
         "timings": probe.get("engine_timings"),
     }
 
@@ -489,6 +508,18 @@ def load_rows(loads: dict, incognito: dict | None) -> list[Row]:
             _vals(s, "quiz", "warm", "first_question", 1e-3),
         ),
         Row(
+            "1",
+            "first question on screen (pre-rendered HTML, before any script), quiz page cold",
+            "s",
+            _vals(s, "quiz", "cold", "first_question_shown", 1e-3),
+        ),
+        Row(
+            "1",
+            "the quiz's own form has taken over the pre-rendered one, quiz page cold",
+            "s",
+            _vals(s, "quiz", "cold", "first_question_js", 1e-3),
+        ),
+        Row(
             "2",
             "Python ready (engine answers 1st request), quiz page cold",
             "s",
@@ -601,10 +632,26 @@ def load_rows(loads: dict, incognito: dict | None) -> list[Row]:
     rows += [
         Row(
             "3",
-            "longest main-thread task after the first question, Python loading, quiz cold",
+            "longest main-thread task after the first question, Python loading, quiz cold "
+            "(every task, the theme's start-up included)",
             "ms",
             _vals(s, "quiz", "cold", "longtask"),
             Goal.at_most(50, "every run ≤ 50 ms (judged on max)", on="max"),
+        ),
+        Row(
+            "3",
+            "longest main-thread task once the theme has started (DOMContentLoaded handled), "
+            "Python loading, quiz cold",
+            "ms",
+            _vals(s, "quiz", "cold", "longtask_after_theme"),
+            Goal.at_most(50, "every run ≤ 50 ms (judged on max)", on="max"),
+        ),
+        Row(
+            "3",
+            "of which Material's own start-up (bundle run, DOMContentLoaded) after the "
+            "pre-rendered question shows, quiz cold",
+            "ms",
+            _vals(s, "quiz", "cold", "theme_task"),
         ),
         Row(
             "3",

@@ -8,11 +8,18 @@
 //   engine_ready        the worker posted {type: "ready"};
 //   first_answer        the worker answered the probe's own request, posted at creation: "the engine
 //                       answers its first request" (the worker queues requests sent before ready);
-//   first_question      the quiz's first question form has its inputs in the page and enabled;
+//   first_question      the quiz's first question is usable: its form is in the page with every
+//                       input enabled, and a Continue on it is acted upon (the quiz's own form, or
+//                       the pre-rendered one once engine-start.js holds its submits:
+//                       <html data-ipma-holding>);
+//   first_question_shown the first question's inputs are in the page and enabled, acted upon or
+//                       not (the pre-rendered form counts from the first parse);
+//   first_question_js   the quiz's own form replaced the pre-rendered one (the takeover);
 //   screens             [{t, screen}] every change of quiz screen ("q:<question id>", "check",
 //                       "result", "busy", "failure"), from a MutationObserver;
 //   actions             [{t, kind}] every form submit and button click (capture phase);
-//   longtasks           [{start, duration}] PerformanceObserver "longtask" entries.
+//   longtasks           [{start, duration}] PerformanceObserver "longtask" entries;
+//   dcl_end             DOMContentLoaded handled (Material's start-up done).
 (() => {
   if (window.top !== window) return;
   const now = () => performance.now();
@@ -22,6 +29,8 @@
     engine_ready: null,
     first_answer: null,
     first_question: null,
+    first_question_shown: null,
+    first_question_js: null,
     screens: [],
     actions: [],
     longtasks: [],
@@ -107,13 +116,18 @@
     if (quiz.querySelector("[role=alert], h2")) return "failure";
     return "empty";
   }
-  function questionUsable() {
+  function questionShown() {
     const form = document.querySelector("[data-ipma-quiz] form.ipma-question");
-    if (!form) return false;
+    if (!form) return null;
     const inputs = form.querySelectorAll("input, select, textarea");
-    if (inputs.length === 0) return false;
-    for (const input of inputs) if (input.disabled) return false;
-    return true;
+    if (inputs.length === 0) return null;
+    for (const input of inputs) if (input.disabled) return null;
+    return form;
+  }
+  function questionUsable() {
+    const form = questionShown();
+    const held = document.documentElement.hasAttribute("data-ipma-holding");
+    return Boolean(form && (!form.hasAttribute("data-ipma-static") || held));
   }
   let last = null;
   function observe() {
@@ -122,6 +136,14 @@
     if (current !== last) {
       last = current;
       probe.screens.push({ t, screen: current });
+      schedule();
+    }
+    if (probe.first_question_shown === null && questionShown()) {
+      probe.first_question_shown = t;
+      schedule();
+    }
+    if (probe.first_question_js === null && questionShown() && !questionShown().hasAttribute("data-ipma-static")) {
+      probe.first_question_js = t;
       schedule();
     }
     if (probe.first_question === null && questionUsable()) {
@@ -133,7 +155,7 @@
     subtree: true,
     childList: true,
     attributes: true,
-    attributeFilter: ["disabled", "aria-busy", "class"],
+    attributeFilter: ["disabled", "aria-busy", "class", "data-ipma-holding"],
   });
 
   const action = (kind, label) => {
@@ -149,6 +171,13 @@
     },
     true,
   );
-  addEventListener("DOMContentLoaded", schedule);
+  // When the theme's own start-up (Material's DOMContentLoaded handlers) has finished.
+  addEventListener("DOMContentLoaded", () =>
+    setTimeout(() => {
+      const nav = performance.getEntriesByType("navigation")[0];
+      probe.dcl_end = nav ? nav.domContentLoadedEventEnd : now();
+      schedule();
+    }, 0),
+  );
   schedule();
 })();

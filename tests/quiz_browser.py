@@ -66,7 +66,9 @@ def current_question(page: Page) -> str | None:
 
 
 def quiz_form(page: Page):
-    return page.locator("form.ipma-question")
+    """The quiz's own question form (not the first question the build pre-rendered into the page,
+    which the quiz replaces when it starts: tests/test_quiz_static.py covers that one)."""
+    return page.locator("form.ipma-question:not([data-ipma-static])")
 
 
 def question_heading(page: Page):

@@ -105,7 +105,8 @@ def test_the_built_site_ships_assets_matching_its_manifest(built_site: Path):
     assert shipped == sorted(assets.PYODIDE_FILES)
 
 
-def test_every_page_loads_app_js_as_a_module_and_nothing_else_of_the_quiz(built_site: Path):
+def test_every_page_loads_app_js_and_only_engine_pages_start_the_engine_early(built_site: Path):
+    engine_pages = set()
     for page in built_site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         if "<body" not in html:
@@ -113,7 +114,17 @@ def test_every_page_loads_app_js_as_a_module_and_nothing_else_of_the_quiz(built_
         scripts = re.findall(r"<script\b[^>]*>", html)
         app = [s for s in scripts if "javascripts/app.js" in s]
         assert len(app) == 1 and 'type="module"' in app[0], page
-        assert not re.search(r"<(?:script|link)\b[^>]*(?:pyodide|engine|quiz-ui)", html), page
+        assert not re.search(r"<(?:script|link)\b[^>]*pyodide", html), page  # only the worker
+        has_mount = "data-ipma-quiz" in html or "data-ipma-calculator" in html
+        head = html.split("</head>", 1)[0]
+        start = re.findall(r"<script\b[^>]*engine-start\.js[^>]*>", head)
+        if has_mount:
+            engine_pages.add(page.relative_to(built_site).as_posix())
+            assert len(start) == 1 and "async" in start[0] and 'type="module"' in start[0], page
+            assert re.search(r'<link rel="modulepreload"[^>]*engine-client\.js', head), page
+        else:
+            assert not re.search(r"<(?:script|link)\b[^>]*(?:engine|quiz-ui|calculator-ui)", html)
+    assert engine_pages == {"quiz/index.html", "enterprise/index.html"}
 
 
 def test_the_quiz_page_has_its_mount_a_noscript_fallback_and_the_privacy_statement(

@@ -142,6 +142,8 @@ def quiz(shared_context, quiz_url: str) -> Iterator[Page]:
             page.close()
         page = shared_context.new_page()
         page.goto(quiz_url)
+    # The quiz itself (not only the first question the build pre-rendered) is on its first screen.
+    expect(page).to_have_url(re.compile(r"\?question=organization$"))
     expect(quiz_form(page)).to_be_visible()
     assert current_question(page) == "organization"
     yield page

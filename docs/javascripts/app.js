@@ -28,9 +28,12 @@ function mount(root, loadModule, exportName, extra) {
   root.setAttribute("data-ipma-mounted", "");
   const entry = { root, unmount: () => {} };
   mounted.push(entry);
+  const path = window.location.pathname;
   Promise.all([loadModule(), ...extra])
     .then(([module, ...args]) => {
-      if (!root.isConnected) return;
+      // The visitor may have moved on meanwhile: instant navigation changes the URL before it
+      // replaces the content, and a quiz started then would write its screen into the next page's URL.
+      if (!root.isConnected || window.location.pathname !== path) return;
       entry.unmount = module[exportName](root, ...args) || (() => {});
     })
     .catch((err) => {
@@ -55,6 +58,9 @@ function onDocument() {
   const quiz = document.querySelector(QUIZ);
   const calculator = document.querySelector(CALCULATOR);
   if (!quiz && !calculator) return;
+  // On a full load engine-start.js already ran from the page's head; after an instant navigation it
+  // runs now (a module runs once per page: importing it again does nothing).
+  import("./engine-start.js");
   // Start everything at once: the engine (Pyodide in the worker) and the rules JSON, from which the
   // quiz draws its first question long before Python is ready.
   const client = import("./engine-client.js");

@@ -151,19 +151,19 @@ async function loadRuntime(manifestPromise) {
   } catch (err) {
     throw new LoadError(`could not load Pyodide (${err.message || err})`);
   }
+  // Python starts at once; the manifest (a revalidation round trip) is checked meanwhile, and a
+  // version mismatch still fails loading before the engine is used.
+  const quiet = () => {};
+  const starting = module.loadPyodide({ indexURL: PYODIDE.href, stdout: quiet, stderr: quiet });
+  starting.catch(quietly);
   const manifest = await manifestPromise;
   const expected = manifest.pyodide && manifest.pyodide.version;
   if (expected && module.version !== expected) {
     throw new LoadError(`Pyodide ${module.version} was loaded, the site expects ${expected}`);
   }
-  const quiet = () => {};
   let pyodide;
   try {
-    pyodide = await module.loadPyodide({
-      indexURL: PYODIDE.href,
-      stdout: quiet,
-      stderr: quiet,
-    });
+    pyodide = await starting;
   } catch (err) {
     // e.g. a damaged python_stdlib.zip: Python exits while starting ("Program terminated...")
     throw err instanceof LoadError ? err : new LoadError(`Python could not start (${describe(err)})`);

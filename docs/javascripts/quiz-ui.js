@@ -30,6 +30,7 @@ import {
   notice,
   preparingMessage,
   questionForm,
+  readValue,
   resultView,
   validate,
 } from "./quiz-views.js";
@@ -64,6 +65,7 @@ class Quiz {
     this.announcer = h("div", { class: "ipma-visually-hidden", "aria-live": "assertive", "aria-atomic": "true" });
     this.notices = h("div", { class: "ipma-quiz__notices" });
     this.main = h("div", { class: "ipma-quiz__main" });
+    this.early = takeStaticQuestion(root); // read before the DOM below replaces it
     root.classList.add("ipma-quiz");
     root.replaceChildren(this.notices, this.status, this.main, this.announcer);
   }
@@ -134,7 +136,8 @@ class Quiz {
     const steps = this.state.steps;
     if (steps.length === 0) {
       const first = this.firstQuestionId();
-      this.state.steps = [{ id: first, number: 1, total: null }];
+      const total = this.early && this.early.id === first ? this.early.total : null;
+      this.state.steps = [{ id: first, number: 1, total }];
       return { kind: "question", id: first };
     }
     if (view && view.kind === "question") {
@@ -157,6 +160,7 @@ class Quiz {
     this.state.view = view;
     if (view.kind !== "question") this.state.returnTo = null; // Change mode ends on leaving the questions
     saveState(this.state);
+    if (window.location.pathname !== this.pathname) return; // the visitor has left this page
     const url = urlForView(view);
     if (history === "push" && url !== window.location.href) {
       this.pushed = { from: window.location.href, to: url };
@@ -165,7 +169,9 @@ class Quiz {
       window.history.replaceState(window.history.state, "", url);
     }
     this.setPreparing(false);
-    if (view.kind === "question") this.renderQuestion(view.id, { moveFocus, error, value });
+    const early = this.early; // the pre-rendered first question counts for the first screen only
+    this.early = null;
+    if (view.kind === "question") this.renderQuestion(view.id, { moveFocus, error, value, early });
     else if (view.kind === "check") this.renderCheck(moveFocus);
     else this.renderResult(moveFocus);
   }
@@ -200,7 +206,7 @@ class Quiz {
     this.show(view, { history: same ? "none" : "replace" });
   }
 
-  renderQuestion(id, { moveFocus, error, value }) {
+  renderQuestion(id, { moveFocus, error, value, early = null }) {
     const question = this.question(id);
     const index = this.state.steps.findIndex((s) => s.id === id);
     const step = this.state.steps[index];
@@ -209,10 +215,12 @@ class Quiz {
       return;
     }
     if (!question) {
-      this.loadQuestion(id, index, { moveFocus, error, value });
+      this.loadQuestion(id, index, { moveFocus, error, value, early });
       return;
     }
-    const answered = value !== undefined ? value : this.state.answers[id];
+    // Taking over the pre-rendered question: what the visitor already chose stays chosen.
+    const adopt = early && early.id === id && value === undefined && !error && !Object.hasOwn(this.state.answers, id);
+    const answered = value !== undefined ? value : adopt ? readValue(early.form, question) : this.state.answers[id];
     const { form, heading } = questionForm({
       question,
       step,
@@ -242,6 +250,12 @@ class Quiz {
     document.title = `${error ? "Error: " : ""}${question.text} – ${this.title}`;
     if (error) focus(form.querySelector(".ipma-error-summary"));
     else if (moveFocus) this.focusTop(heading);
+    if (adopt) {
+      // Same ids in both forms: focus goes back where it was, and an early Continue is acted on.
+      const focused = early.focusId && document.getElementById(early.focusId);
+      if (focused && form.contains(focused)) focused.focus({ preventScroll: true });
+      if (early.form.hasAttribute("data-ipma-submitted")) this.submit(question, answered);
+    }
   }
 
   /** A question rules.json cannot show by itself: the engine renders it (the flow up to it). */
@@ -615,6 +629,22 @@ function keepScreensFromInstantNavigation(quiz) {
   return () => {
     if (own) subject.next = previous;
     else delete subject.next;
+  };
+}
+
+/**
+ * The first question as the build pre-rendered it in the page (quiz/build/static_quiz.py), or null:
+ * {form, id, total, focusId}. The form is kept (detached) so that its inputs can still be read.
+ */
+function takeStaticQuestion(root) {
+  const form = root.querySelector("form[data-ipma-static]");
+  if (!form) return null;
+  const active = document.activeElement;
+  return {
+    form,
+    id: form.getAttribute("data-ipma-static"),
+    total: Number(form.getAttribute("data-ipma-total")) || null,
+    focusId: active && active.id && form.contains(active) ? active.id : null,
   };
 }
 

@@ -219,7 +219,7 @@ function dutyCheckboxes(question, base, value) {
 }
 
 /** The form's answer in the contract's form, or undefined when nothing is selected/entered. */
-function readValue(form, question) {
+export function readValue(form, question) {
   if (question.kind === "number") {
     return form.querySelector("input").value;
   }

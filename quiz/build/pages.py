@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 
 from quiz import values
-from quiz.build import placeholders, site_model
+from quiz.build import placeholders, site_model, static_quiz
 from quiz.build.yaml_loader import load_rules
 from quiz.errors import RulesError
 from quiz.model import Rules
@@ -123,6 +123,7 @@ class SiteContent:
     on: date
     model: site_model.SiteModel
     pages: dict[str, str]
+    first_question: str | None = None  # the quiz's first screen as HTML (static_quiz.py)
 
     @property
     def in_force_text(self) -> str:
@@ -160,6 +161,10 @@ class SiteContent:
             hint = f" (did you mean '{{{{ {close[0]} }}}}'?)" if close and close[0] != name else ""
             raise SiteError(f"{error}{hint}") from None
 
+    def fill_quiz_mount(self, html: str) -> str:
+        """A built page with the quiz's first question pre-rendered in its quiz mount, if any."""
+        return static_quiz.fill_quiz_mount(html, self.first_question)
+
     def render_placeholders(self, markdown: str, where: str) -> str:
         """A hand-written page with its placeholders filled; ``SiteError`` lists every bad one."""
         try:
@@ -191,11 +196,19 @@ def build_site_content(
     model = site_model.build_model(rules, on)
     try:
         pages = render_pages(model, templates_dir)
+        first_question = static_quiz.first_question_html(rules, on)
     except jinja2.TemplateError as error:
         where = getattr(error, "filename", None) or getattr(error, "name", None) or "template"
         line = getattr(error, "lineno", None)
         raise SiteError(f"{where}{f':{line}' if line else ''}: {error}") from None
-    return SiteContent(rules=rules, rules_path=rules_path, on=on, model=model, pages=pages)
+    return SiteContent(
+        rules=rules,
+        rules_path=rules_path,
+        on=on,
+        model=model,
+        pages=pages,
+        first_question=first_question,
+    )
 
 
 def check_docs_placeholders(docs_dir: Path, site: SiteContent) -> list[str]:

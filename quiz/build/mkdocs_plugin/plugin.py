@@ -94,6 +94,11 @@ class IpmaPlugin(BasePlugin[IpmaConfig]):
         except pages.SiteError as error:
             raise PluginError(str(error)) from None
 
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """The quiz page gets its first question as HTML (``quiz.build.static_quiz``)."""
+        assert self.site is not None
+        return self.site.fill_quiz_mount(html)
+
     # --- theme: the footer and the dues announcement read the rules too ---------------------------
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
