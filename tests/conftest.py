@@ -7,6 +7,9 @@ Fixtures:
   site_server  (session)    base URL (ending in '/') of ``built_site`` served on 127.0.0.1; the
                             site is built with this URL as ``site_url``, so Material's instant
                             navigation works in every browser test
+  quiz_url     (session)    the quiz page on ``site_server``
+  built        (session)    ``built_site``'s rules.json and build date, with CPython's answers
+                            for them (tests/quiz_browser.py's ``BuiltRules``)
   browser      (session)    Playwright Chromium (Debian's /usr/bin/chromium, headless)
   context, page             a fresh browser context / page per test
   pyodide_engine (session)  the real engine in Pyodide under Node (a helpers.PyodideEngine):
@@ -102,6 +105,20 @@ def built_site(_served_site: tuple[Path, str]) -> Path:
 def site_server(_served_site: tuple[Path, str]) -> str:
     """Base URL (ending in '/') where ``built_site`` is served; it is also the site's site_url."""
     return _served_site[1]
+
+
+@pytest.fixture(scope="session")
+def quiz_url(site_server: str) -> str:
+    return site_server + "quiz/"
+
+
+@pytest.fixture(scope="session")
+def built(built_site: Path) -> Any:
+    """The shared site's rules.json and build date, with CPython's answers for the same input
+    (a ``tests.quiz_browser.BuiltRules``)."""
+    from tests.quiz_browser import BuiltRules
+
+    return BuiltRules(built_site)
 
 
 # --- the browser (Playwright driving Debian's Chromium) ----------------------------------------

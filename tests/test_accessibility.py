@@ -130,11 +130,6 @@ def site_pages(site: Path) -> list[str]:
     return pages
 
 
-@pytest.fixture(scope="module")
-def built(built_site: Path) -> BuiltRules:
-    return BuiltRules(built_site)
-
-
 @pytest.fixture(scope="module", params=SCHEMES)
 def audit_context(request, browser) -> Iterator[Any]:
     context = browser.new_context(

@@ -121,11 +121,6 @@ def test_every_file_fails_every_way():
     }
 
 
-@pytest.fixture(scope="module")
-def built(built_site: Path) -> BuiltRules:
-    return BuiltRules(built_site)
-
-
 class Breakage:
     """A browser context in which one file is broken the way a case says, and what went wrong."""
 

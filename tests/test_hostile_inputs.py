@@ -113,11 +113,6 @@ def test_the_browser_code_never_turns_a_string_into_markup_or_code():
 
 
 @pytest.fixture(scope="module")
-def built(built_site: Path) -> BuiltRules:
-    return BuiltRules(built_site)
-
-
-@pytest.fixture(scope="module")
 def first_question(built: BuiltRules) -> dict[str, Any]:
     return built.call("next_step", {"answers": {}})["question"]
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -109,16 +108,6 @@ PERSONAS: dict[str, tuple[dict[str, Any], str | None, str | None]] = {
 
 def persona(name: str) -> dict[str, Any]:
     return {**NOT_THE_CASE, **PERSONAS[name][0]}
-
-
-@pytest.fixture(scope="session")
-def built(built_site: Path) -> BuiltRules:
-    return BuiltRules(built_site)
-
-
-@pytest.fixture(scope="session")
-def quiz_url(site_server: str) -> str:
-    return site_server + "quiz/"
 
 
 @pytest.fixture(scope="module")

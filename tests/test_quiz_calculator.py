@@ -7,7 +7,6 @@ site's rules.json and build date), so the page can never drift from the rules.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,11 +21,6 @@ COUNTS = [
     {"regular": 25, "associate": 2, "affiliate": 40, "nonprofit": False},
     {"regular": 0, "associate": 6, "affiliate": 0, "nonprofit": False},
 ]
-
-
-@pytest.fixture(scope="module")
-def built(built_site: Path) -> BuiltRules:
-    return BuiltRules(built_site)
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,12 @@ the quiz's modules back (a routed request that is answered later) to look at the
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from tests.quiz_browser import ENGINE_TIMEOUT_MS, BuiltRules, quiz_form
@@ -20,16 +21,6 @@ from tests.quiz_browser import ENGINE_TIMEOUT_MS, BuiltRules, quiz_form
 STATIC_FORM = "form[data-ipma-static]"
 LIVE_FORM = "form.ipma-question:not([data-ipma-static])"
 QUIZ_UI = "**/javascripts/quiz-ui.js"
-
-
-@pytest.fixture(scope="module")
-def built(built_site: Path) -> BuiltRules:
-    return BuiltRules(built_site)
-
-
-@pytest.fixture(scope="module")
-def quiz_url(site_server: str) -> str:
-    return site_server + "quiz/"
 
 
 # --- the markup, compared as trees (attribute order and whitespace between tags do not matter) ----
@@ -117,10 +108,24 @@ def test_without_javascript_the_question_is_hidden_and_the_note_explains(browser
         context.close()
 
 
-def _hold(context, pattern: str) -> list:
-    held: list = []
-    context.route(pattern, lambda route: held.append(route))
-    return held
+@contextmanager
+def held_quiz(browser, quiz_url: str, **options: Any) -> Iterator[tuple[Page, list]]:
+    """The quiz page in a new context, quiz-ui.js held back: (page, held requests)."""
+    context = browser.new_context(**options)
+    try:
+        held: list = []
+        context.route(QUIZ_UI, lambda route: held.append(route))
+        page = context.new_page()
+        page.goto(quiz_url)
+        yield page, held
+    finally:
+        context.close()
+
+
+def law_firm(built: BuiltRules) -> str:
+    """The label of the first question's "law firm" option, as the rules word it."""
+    options = built.questions["organization"]["options"]
+    return next(o["label"] for o in options if o["id"] == "law_firm")
 
 
 def _release(page: Page, held: list) -> None:
@@ -133,11 +138,7 @@ def _release(page: Page, held: list) -> None:
 def test_the_quiz_takes_over_the_first_question_with_identical_markup(
     browser, quiz_url, built_site: Path
 ):
-    context = browser.new_context(bypass_csp=True)
-    try:
-        held = _hold(context, QUIZ_UI)
-        page = context.new_page()
-        page.goto(quiz_url)
+    with held_quiz(browser, quiz_url, bypass_csp=True) as (page, held):
         static = page.locator(STATIC_FORM)
         expect(static).to_be_visible()
         expect(static.get_by_role("radio").first).to_be_enabled()
@@ -147,49 +148,31 @@ def test_the_quiz_takes_over_the_first_question_with_identical_markup(
         expect(live).to_be_visible()
         expect(page.locator(STATIC_FORM)).to_have_count(0)
         after = live.evaluate("form => form.outerHTML")
-        assert tree(after) == tree(before)
-        assert tree(before) == tree(static_form_html(built_site))
-    finally:
-        context.close()
+    assert tree(after) == tree(before)
+    assert tree(before) == tree(static_form_html(built_site))
 
 
 def test_a_choice_made_before_the_takeover_is_kept_with_the_focus(
     browser, quiz_url, built: BuiltRules
 ):
-    context = browser.new_context()
-    try:
-        held = _hold(context, QUIZ_UI)
-        page = context.new_page()
-        page.goto(quiz_url)
-        label = next(
-            o["label"] for o in built.questions["organization"]["options"] if o["id"] == "law_firm"
-        )
-        page.locator(STATIC_FORM).get_by_label(label).check()
+    with held_quiz(browser, quiz_url) as (page, held):
+        page.locator(STATIC_FORM).get_by_label(law_firm(built)).check()
         _release(page, held)
         live = page.locator(LIVE_FORM)
-        expect(live.get_by_label(label)).to_be_checked()
-        expect(live.get_by_label(label)).to_be_focused()
-    finally:
-        context.close()
+        expect(live.get_by_label(law_firm(built))).to_be_checked()
+        expect(live.get_by_label(law_firm(built))).to_be_focused()
 
 
 def test_a_continue_before_the_takeover_is_acted_upon_and_sends_nothing(
     browser, quiz_url, built: BuiltRules
 ):
-    context = browser.new_context()
-    try:
-        held = _hold(context, QUIZ_UI)
-        requests: list[str] = []
-        context.on("request", lambda r: requests.append(r.url))
-        page = context.new_page()
-        page.goto(quiz_url)
+    requests: list[str] = []
+    with held_quiz(browser, quiz_url) as (page, held):
+        page.context.on("request", lambda r: requests.append(r.url))
         form = page.locator(STATIC_FORM)
-        label = next(
-            o["label"] for o in built.questions["organization"]["options"] if o["id"] == "law_firm"
-        )
         # engine-start.js holds its submits now
         expect(page.locator("html")).to_have_attribute("data-ipma-holding", "")
-        form.get_by_label(label).check()
+        form.get_by_label(law_firm(built)).check()
         form.get_by_role("button", name="Continue").click()
         expect(form).to_have_attribute("data-ipma-submitted", "")
         assert page.url == quiz_url  # no navigation: the answer is not in any URL
@@ -198,9 +181,7 @@ def test_a_continue_before_the_takeover_is_acted_upon_and_sends_nothing(
         expect(quiz_form(page).get_by_label("None of these", exact=True)).to_be_visible(
             timeout=ENGINE_TIMEOUT_MS
         )
-        assert not any("law_firm" in url for url in requests)
-    finally:
-        context.close()
+    assert not any("law_firm" in url for url in requests)
 
 
 def test_the_template_and_the_quiz_build_the_same_form_for_every_question(

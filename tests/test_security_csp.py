@@ -261,11 +261,6 @@ class Watch:
 
 
 @pytest.fixture(scope="module")
-def built(built_site: Path) -> BuiltRules:
-    return BuiltRules(built_site)
-
-
-@pytest.fixture(scope="module")
 def csp_reports() -> list[Any]:
     return []
 
