@@ -175,6 +175,9 @@ def test_a_continue_before_the_takeover_is_acted_upon_and_sends_nothing(
         form.get_by_label(law_firm(built)).check()
         form.get_by_role("button", name="Continue").click()
         expect(form).to_have_attribute("data-ipma-submitted", "")
+        expect(form).to_have_attribute("aria-busy", "true")  # the press is seen
+        continue_button = form.get_by_role("button", name="Continue")
+        expect(continue_button).to_have_attribute("aria-disabled", "true")
         assert page.url == quiz_url  # no navigation: the answer is not in any URL
         _release(page, held)
         # The held Continue goes through: the engine's second question comes up.

@@ -19,6 +19,10 @@ document.addEventListener(
     if (!(form instanceof HTMLFormElement) || !form.matches(STATIC_FORM)) return;
     event.preventDefault();
     form.setAttribute("data-ipma-submitted", "");
+    // Seen and waiting, as the quiz shows it while busy, until the quiz takes the form over.
+    form.setAttribute("aria-busy", "true");
+    const button = event.submitter || form.querySelector("button[type=submit]");
+    if (button) button.setAttribute("aria-disabled", "true");
   },
   true,
 );
