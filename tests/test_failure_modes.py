@@ -86,7 +86,7 @@ def _cases() -> list[Case]:
     cases = []
     corrupt_reasons = {
         "pyodide.asm.wasm": "pyodide.asm.wasm is damaged",
-        "python_stdlib.zip": "Python could not start",
+        "python_stdlib.zip": "python_stdlib.zip is damaged (it does not match the checksum",
         "engine.zip": "engine.zip is damaged (it does not match the checksum in manifest.json)",
         "rules.json": "rules.json is damaged",  # not JSON (the page), or not the build's (worker)
         "manifest.json": "manifest.json is not valid JSON",
@@ -220,3 +220,61 @@ def test_a_broken_download_gives_the_failure_message_and_the_site_keeps_working(
     expect_failure_message(page, ".ipma-calc", "calculator", case, built, started)
     expect(page.get_by_label("Regular members", exact=True)).to_have_count(0)
     assert breakage.problems == []
+
+
+# --- the engine snapshot: speed only, never a failure ------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["missing", "corrupt"])
+def test_a_missing_or_damaged_snapshot_only_costs_speed(
+    browser, quiz_url: str, built: BuiltRules, mode: str
+):
+    """Without a usable snapshot (quiz/build/snapshot.py) the worker starts Python the normal way:
+    the quiz answers as always, with no failure message and no uncaught error."""
+    context = browser.new_context()
+    problems: list[str] = []
+    try:
+
+        def handle(route: Route) -> None:
+            if mode == "missing":
+                route.fulfill(status=404, content_type="text/plain", body="Not found")
+            else:
+                route.fulfill(status=200, content_type="application/gzip", body=GARBAGE)
+
+        context.route(re.compile(r"/assets/engine-snapshot\.gz(\?.*)?$"), handle)
+        page = context.new_page()
+        page.on("pageerror", lambda error: problems.append(f"uncaught exception: {error}"))
+        page.goto(quiz_url)
+        form = page.locator("form.ipma-question:not([data-ipma-static])")
+        label = next(
+            o["label"] for o in built.questions["organization"]["options"] if o["id"] == "law_firm"
+        )
+        form.get_by_label(label).check()
+        form.get_by_role("button", name="Continue").click()
+        expect(form.get_by_label("None of these", exact=True)).to_be_visible(timeout=30_000)
+        expect(page.locator(".ipma-failure")).to_have_count(0)
+    finally:
+        context.close()
+    assert problems == []
+
+
+def test_the_worker_starts_from_the_snapshot(browser, quiz_url: str):
+    """The control for the test above: normally the snapshot is what Python starts from (the
+    worker's timings, reported with its ready message, name the step)."""
+    context = browser.new_context(bypass_csp=True)  # to read the engine's state from the test
+    try:
+        page = context.new_page()
+        page.goto(quiz_url)
+        expect(page.locator("form.ipma-question:not([data-ipma-static])")).to_be_visible()
+        timings = page.evaluate(
+            """async () => {
+              const url = new URL("../javascripts/engine-client.js", location.href);
+              const client = await import(url);
+              await client.getEngine().ready;
+              return client.getEngine().timings;
+            }"""
+        )
+    finally:
+        context.close()
+    assert "snapshot" in timings and isinstance(timings["snapshot"], int), timings
+    assert timings["snapshot"] <= timings["pyodide"], timings

@@ -45,6 +45,7 @@ def test_browser_assets_are_the_rules_engine_manifest_and_only_the_pyodide_files
     assert set(shipped) == {
         "assets/rules.json",
         "assets/engine.zip",
+        "assets/engine-snapshot.gz",
         "assets/manifest.json",
         "assets/pyodide/pyodide.mjs",
         "assets/pyodide/pyodide.asm.mjs",
@@ -59,7 +60,7 @@ def test_browser_assets_are_the_rules_engine_manifest_and_only_the_pyodide_files
 
 def test_manifest_records_the_sha256_of_what_the_worker_checks_and_the_pyodide_version(shipped):
     manifest = json.loads(shipped["assets/manifest.json"])
-    for name in ("engine.zip", "rules.json"):
+    for name in ("engine.zip", "rules.json", "engine-snapshot.gz", "pyodide/python_stdlib.zip"):
         data = content(shipped[f"assets/{name}"])
         assert manifest["files"][name] == {
             "sha256": hashlib.sha256(data).hexdigest(),
@@ -174,3 +175,33 @@ def test_quiz_pages_in_docs_have_no_inline_script_or_handler():
         text = page.read_text(encoding="utf-8")
         assert not re.search(r"<script\b", text, re.I), page
         assert not re.search(r"<[^>]+\son[a-z]+\s*=", text, re.I), page
+
+
+# --- the engine snapshot (quiz/build/snapshot.py) ------------------------------------------------
+
+
+def test_the_snapshot_is_made_once_then_read_from_the_cache(tmp_path: Path, monkeypatch):
+    from quiz.build import snapshot
+
+    engine = assets.engine_zip_bytes()
+    version = assets.pyodide_version(REPO_ROOT)
+    made = snapshot.snapshot_gz(engine, assets.pyodide_dir(REPO_ROOT), version, tmp_path)
+    assert made[:2] == b"\x1f\x8b"  # gzip
+    assert len(list((tmp_path / snapshot.CACHE).iterdir())) == 1
+    monkeypatch.setenv("PATH", "")  # no node now: only the cache can answer
+    again = snapshot.snapshot_gz(engine, assets.pyodide_dir(REPO_ROOT), version, tmp_path)
+    assert again == made
+
+
+def test_without_node_the_build_says_what_is_missing(tmp_path: Path, monkeypatch):
+    from quiz.build import snapshot
+
+    monkeypatch.setenv("PATH", "")
+    engine = assets.engine_zip_bytes()
+    with pytest.raises(snapshot.SnapshotError, match="node is not on PATH"):
+        snapshot.snapshot_gz(engine, assets.pyodide_dir(REPO_ROOT), "314.0.7", tmp_path)
+
+
+def test_the_manifest_lists_the_snapshot_and_the_standard_library(built_site: Path):
+    manifest = json.loads((built_site / "assets" / "manifest.json").read_text())
+    assert {"engine-snapshot.gz", "pyodide/python_stdlib.zip"} <= set(manifest["files"])

@@ -68,8 +68,27 @@ self.fetch = async (input, init) => {
   if (watched && !response.ok) {
     reportFailure(new LoadError(`could not download ${url.pathname} (HTTP ${response.status})`));
   }
+  if (watched && response.ok && url.pathname.endsWith("/python_stdlib.zip")) checkAsItArrives(url, response.clone());
   return response;
 };
+
+// Pyodide fetches its standard library itself, and restored from the snapshot Python may not read
+// it until much later: a damaged copy is caught here, against manifest.json, as it arrives.
+let manifestForChecks = null;
+async function checkAsItArrives(url, response) {
+  const name = url.href.slice(ASSETS.href.length); // "pyodide/python_stdlib.zip"
+  try {
+    const manifest = await manifestForChecks;
+    const expected = manifest && manifest.files && manifest.files[name];
+    if (!expected) return;
+    if ((await sha256Hex(await response.arrayBuffer())) !== expected.sha256) {
+      const file = name.split("/").pop();
+      reportFailure(new LoadError(`${file} is damaged (it does not match the checksum in manifest.json)`));
+    }
+  } catch {
+    // the manifest's own failure is reported by boot()
+  }
+}
 
 // Emscripten tries instantiateStreaming first and falls back to instantiate() with the bytes (a
 // server sending the wrong MIME type); only the fallback failing means the wasm itself is bad.
@@ -143,6 +162,21 @@ async function loadManifest() {
   }
 }
 
+// The snapshot, checked against the manifest like the engine, then inflated (it is shipped gzip).
+// Any problem with it is a SnapshotUnusable, never a LoadError: it only costs speed.
+class SnapshotUnusable extends Error {}
+async function loadSnapshot(manifestPromise) {
+  try {
+    const bytes = await verifiedBytes("engine-snapshot.gz", manifestPromise);
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    const inflated = new Uint8Array(await new Response(stream).arrayBuffer());
+    mark("snapshot");
+    return inflated;
+  } catch (err) {
+    throw new SnapshotUnusable(describe(err));
+  }
+}
+
 async function loadRuntime(manifestPromise) {
   if (typeof WebAssembly !== "object") throw new LoadError("this browser does not support WebAssembly");
   let module;
@@ -151,10 +185,19 @@ async function loadRuntime(manifestPromise) {
   } catch (err) {
     throw new LoadError(`could not load Pyodide (${err.message || err})`);
   }
-  // Python starts at once; the manifest (a revalidation round trip) is checked meanwhile, and a
-  // version mismatch still fails loading before the engine is used.
+  // Python starts at once, from the build's memory snapshot (Python started, quiz.api imported:
+  // quiz/build/snapshot.py) while it downloads; the manifest (a revalidation round trip) is checked
+  // meanwhile, and a version mismatch still fails loading before the engine is used. A snapshot
+  // that is missing, damaged or refused by Pyodide costs speed only: Python then starts normally.
   const quiet = () => {};
-  const starting = module.loadPyodide({ indexURL: PYODIDE.href, stdout: quiet, stderr: quiet });
+  const options = { indexURL: PYODIDE.href, stdout: quiet, stderr: quiet };
+  const snapshot = loadSnapshot(manifestPromise);
+  snapshot.catch(quietly);
+  let starting = module.loadPyodide({ ...options, _loadSnapshot: snapshot }).catch((err) => {
+    if (err instanceof LoadError) throw err;
+    timings.snapshot = `not used (${describe(err)})`;
+    return module.loadPyodide(options);
+  });
   starting.catch(quietly);
   const manifest = await manifestPromise;
   const expected = manifest.pyodide && manifest.pyodide.version;
@@ -175,6 +218,7 @@ async function loadRuntime(manifestPromise) {
 async function boot() {
   // Everything starts at once: the manifest, the engine, the rules and Pyodide download in parallel.
   const manifestPromise = loadManifest();
+  manifestForChecks = manifestPromise;
   const enginePromise = verifiedBytes("engine.zip", manifestPromise);
   const rulesPromise = verifiedBytes("rules.json", manifestPromise, rulesFromPage);
   const runtimePromise = loadRuntime(manifestPromise);

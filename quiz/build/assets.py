@@ -82,6 +82,7 @@ REPO_ROOT = QUIZ_DIR.parent
 RULES_URI = "assets/rules.json"
 ENGINE_URI = "assets/engine.zip"
 MANIFEST_URI = "assets/manifest.json"
+SNAPSHOT_URI = "assets/engine-snapshot.gz"  # quiz/build/snapshot.py
 PYODIDE_URI = "assets/pyodide/"
 
 # Only what ``loadPyodide`` fetches when no package is loaded: the loader, the Emscripten module,
@@ -145,7 +146,14 @@ def pyodide_files(repo_root: Path = REPO_ROOT) -> list[tuple[str, Path]]:
     return [(PYODIDE_URI + name, source / name) for name in PYODIDE_FILES]
 
 
-def manifest_bytes(rules: bytes, engine: bytes, version: str, on: dt.date | None = None) -> bytes:
+def manifest_bytes(
+    rules: bytes,
+    engine: bytes,
+    version: str,
+    on: dt.date | None = None,
+    snapshot: bytes | None = None,
+    stdlib: bytes | None = None,
+) -> bytes:
     """``assets/manifest.json``: what the worker checks before it trusts the files it fetched.
 
     The sha256 of rules.json and engine.zip (a corrupt, truncated or stale-cached file must give
@@ -162,6 +170,16 @@ def manifest_bytes(rules: bytes, engine: bytes, version: str, on: dt.date | None
         },
         "on": on.isoformat() if on is not None else None,
     }
+    if stdlib is not None:  # fetched by Pyodide itself; the worker checks it as it arrives
+        manifest["files"]["pyodide/python_stdlib.zip"] = {
+            "sha256": hashlib.sha256(stdlib).hexdigest(),
+            "size": len(stdlib),
+        }
+    if snapshot is not None:
+        manifest["files"]["engine-snapshot.gz"] = {
+            "sha256": hashlib.sha256(snapshot).hexdigest(),
+            "size": len(snapshot),
+        }
     return json.dumps(manifest, sort_keys=True, indent=1).encode("utf-8") + b"\n"
 
 
@@ -185,10 +203,22 @@ def browser_assets(
     rules = rules_json_bytes(rules_json)
     engine = engine_zip_bytes(QUIZ_DIR)
     version = pyodide_version(repo_root)
+    pyodide = pyodide_files(repo_root)  # checks node_modules/pyodide first, with the fix
+    stdlib_path = dict(pyodide)[PYODIDE_URI + "python_stdlib.zip"]
+    from quiz.build.snapshot import SnapshotError, snapshot_gz
+
+    try:
+        snapshot = snapshot_gz(engine, pyodide_dir(repo_root), version, repo_root)
+    except SnapshotError as exc:
+        raise AssetsError(str(exc)) from exc
     assets: list[tuple[str, bytes | Path]] = [
         (RULES_URI, rules),
         (ENGINE_URI, engine),
-        (MANIFEST_URI, manifest_bytes(rules, engine, version, on)),
+        (SNAPSHOT_URI, snapshot),
+        (
+            MANIFEST_URI,
+            manifest_bytes(rules, engine, version, on, snapshot, stdlib_path.read_bytes()),
+        ),
     ]
-    assets.extend(pyodide_files(repo_root))
+    assets.extend(pyodide)
     return assets
