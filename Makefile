@@ -28,7 +28,7 @@ help:
 	@echo "make site    build the site into site/ (mkdocs build --strict)"
 	@echo "make lint    ruff check"
 	@echo "make bench   run the benchmarks (bench/run.py)"
-	@echo "make clean   remove .venv, node_modules, site and caches"
+	@echo "make clean   remove .venv, node_modules, site and caches (the engine snapshot's too)"
 
 # --- installs (each re-runs only when its input changes) ---------------------------------------
 
@@ -74,5 +74,5 @@ bench: install node_modules chromium
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) node_modules site build dist .pytest_cache .ruff_cache .hypothesis *.egg-info
+	rm -rf $(VENV) node_modules site build dist .cache .pytest_cache .ruff_cache .hypothesis *.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
