@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.browser import CHROMIUM, CHROMIUM_ARGS, bench_attrs, wait_attr
+from bench.browser import CHROMIUM_LAUNCH, bench_attrs, wait_attr
 from bench.report import Goal, Row, ratios
 
 PROBE_JS = (Path(__file__).resolve().parent / "probe.js").read_text(encoding="utf-8")
@@ -64,7 +64,7 @@ class Profile:
 
     def __enter__(self) -> Any:
         self.context = self.playwright.chromium.launch_persistent_context(
-            self.dir, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            self.dir, **CHROMIUM_LAUNCH
         )
         self.context.add_init_script(script=PROBE_JS)
         page = self.context.pages[0] if self.context.pages else self.context.new_page()
@@ -376,9 +376,7 @@ def run_incognito(
     playwright: Any, site: Site, reps: int, variants: list[str], budget_s: float | None = None
 ) -> dict:
     samples: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    browser = playwright.chromium.launch(
-        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-    )
+    browser = playwright.chromium.launch(**CHROMIUM_LAUNCH)
     started = time.monotonic()
     try:
         for rep in range(reps):

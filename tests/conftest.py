@@ -30,7 +30,7 @@ import pytest
 
 from tests.helpers import (
     CHROMIUM,
-    CHROMIUM_ARGS,
+    CHROMIUM_LAUNCH,
     PYODIDE_DIR,
     REPO_ROOT,
     PyodideEngine,
@@ -133,9 +133,7 @@ def browser() -> Iterator[Any]:
     except ImportError:
         missing_tool("the playwright package is not installed (make install)")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
+        browser = playwright.chromium.launch(**CHROMIUM_LAUNCH)
         try:
             yield browser
         finally:

@@ -39,6 +39,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# Playwright's launch options for that browser (chromium.launch / launch_persistent_context).
+CHROMIUM_LAUNCH = {"executable_path": str(CHROMIUM), "headless": True, "args": CHROMIUM_ARGS}
 
 # Name of the MkDocs plugin (entry point in pyproject.toml) and of its option naming the rules file,
 # used by build_site(rules_path=...).

@@ -76,13 +76,28 @@ def question_heading(page: Page):
     return quiz_form(page).locator(".ipma-question__heading")
 
 
+def option_label(built: BuiltRules, qid: str, option: str) -> str:
+    """The label of a choice question's option, as the rules word it."""
+    return next(o["label"] for o in built.questions[qid]["options"] if o["id"] == option)
+
+
+def none_label(built: BuiltRules) -> str:
+    """The duty checklist's "none of these" box label, as the rules word it."""
+    return built.questions["duties"].get("none_label") or "None of these"
+
+
+def duties_form(page: Page, built: BuiltRules):
+    """The duty checklist's "none of these" box: on screen when the checklist is."""
+    return quiz_form(page).get_by_label(none_label(built), exact=True)
+
+
 def answer(page: Page, built: BuiltRules, qid: str, value: Any) -> None:
     """Fill the question on screen with `value` by clicking its labels (or typing a number)."""
     question = built.questions[qid]
     form = quiz_form(page)
     kind = question["kind"]
     if kind == "choice":
-        label = next(o["label"] for o in question["options"] if o["id"] == value)
+        label = option_label(built, qid, value)
         form.locator("label").get_by_text(label, exact=True).click()
     elif kind == "yes_no":
         form.locator("label").get_by_text("Yes" if value else "No", exact=True).click()
@@ -94,9 +109,7 @@ def answer(page: Page, built: BuiltRules, qid: str, value: Any) -> None:
         for box_id in ticked:
             form.locator(f"label[for='{box_id}']").click()
         if not value:
-            form.locator("label").get_by_text(
-                question.get("none_label") or "None of these", exact=True
-            ).click()
+            form.locator("label").get_by_text(none_label(built), exact=True).click()
         for duty in value:
             form.locator("label").get_by_text(built.duty_names[duty], exact=True).click()
     else:  # pragma: no cover - a new kind of question needs a new branch here

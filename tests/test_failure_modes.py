@@ -33,7 +33,14 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, Route, expect
 
-from tests.quiz_browser import BuiltRules
+from tests.quiz_browser import (
+    ENGINE_TIMEOUT_MS,
+    BuiltRules,
+    answer,
+    continue_,
+    duties_form,
+    quiz_form,
+)
 
 SLOW_LIMIT_S = 2  # the time limit the slow cases set (?ipma-engine-timeout=2)
 PROMPT_S = 15  # a missing or corrupt file must be reported well before the default 20 s limit
@@ -245,13 +252,9 @@ def test_a_missing_or_damaged_snapshot_only_costs_speed(
         page = context.new_page()
         page.on("pageerror", lambda error: problems.append(f"uncaught exception: {error}"))
         page.goto(quiz_url)
-        form = page.locator("form.ipma-question:not([data-ipma-static])")
-        label = next(
-            o["label"] for o in built.questions["organization"]["options"] if o["id"] == "law_firm"
-        )
-        form.get_by_label(label).check()
-        form.get_by_role("button", name="Continue").click()
-        expect(form.get_by_label("None of these", exact=True)).to_be_visible(timeout=30_000)
+        answer(page, built, "organization", "law_firm")
+        continue_(page)
+        expect(duties_form(page, built)).to_be_visible(timeout=ENGINE_TIMEOUT_MS)
         expect(page.locator(".ipma-failure")).to_have_count(0)
     finally:
         context.close()
@@ -265,7 +268,7 @@ def test_the_worker_starts_from_the_snapshot(browser, quiz_url: str):
     try:
         page = context.new_page()
         page.goto(quiz_url)
-        expect(page.locator("form.ipma-question:not([data-ipma-static])")).to_be_visible()
+        expect(quiz_form(page)).to_be_visible()
         timings = page.evaluate(
             """async () => {
               const url = new URL("../javascripts/engine-client.js", location.href);

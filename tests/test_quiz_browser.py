@@ -23,6 +23,7 @@ from tests.quiz_browser import (
     answer,
     continue_,
     current_question,
+    duties_form,
     expect_result,
     pyodide_request,
     question_heading,
@@ -215,12 +216,13 @@ def test_none_of_these_clears_ticked_duties_and_the_reverse(quiz: Page, built: B
     answer(quiz, built, "organization", "law_firm")
     continue_(quiz)
     form = quiz_form(quiz)
-    expect(form.get_by_label("None of these", exact=True)).to_be_visible(timeout=ENGINE_TIMEOUT_MS)
+    none = duties_form(quiz, built)
+    expect(none).to_be_visible(timeout=ENGINE_TIMEOUT_MS)
     form.get_by_label(built.duty_names["recruiting"]).check()
-    form.get_by_label("None of these", exact=True).check()
+    none.check()
     expect(form.get_by_label(built.duty_names["recruiting"])).not_to_be_checked()
     form.get_by_label(built.duty_names["budgeting"]).check()
-    expect(form.get_by_label("None of these", exact=True)).not_to_be_checked()
+    expect(none).not_to_be_checked()
     # grouped by duty area, each a fieldset with its legend
     for group in built.rules["duty_groups"]:
         if group["duties"]:
@@ -228,11 +230,6 @@ def test_none_of_these_clears_ticked_duties_and_the_reverse(quiz: Page, built: B
 
 
 # --- moving around -------------------------------------------------------------------------------
-
-
-def duties_form(page: Page):
-    """The duty checklist's "None of these" box: on screen when the checklist is."""
-    return quiz_form(page).get_by_label("None of these", exact=True)
 
 
 def checked_duties(page: Page, built: BuiltRules) -> set[str]:
@@ -243,17 +240,21 @@ def checked_duties(page: Page, built: BuiltRules) -> set[str]:
     return {names[label] for label in labels if label in names}
 
 
-def test_back_link_and_browser_back_keep_answers(quiz: Page, built: BuiltRules):
-    page = quiz
+def to_the_supervision_question(page: Page, built: BuiltRules) -> dict[str, Any]:
+    """A law firm's Regular member answers the first two questions; returns the persona."""
     answers = persona("regular at a law firm")
     answer(page, built, "organization", "law_firm")
     continue_(page)
-    expect(quiz_form(page).get_by_label("None of these", exact=True)).to_be_visible(
-        timeout=ENGINE_TIMEOUT_MS
-    )
+    expect(duties_form(page, built)).to_be_visible(timeout=ENGINE_TIMEOUT_MS)
     answer(page, built, "duties", answers["duties"])
     continue_(page)
     expect(question_heading(page)).to_have_text(built.questions["supervises"]["text"])
+    return answers
+
+
+def test_back_link_and_browser_back_keep_answers(quiz: Page, built: BuiltRules):
+    page = quiz
+    answers = to_the_supervision_question(page, built)
 
     page.get_by_role("link", name="Back").click()
     expect(question_heading(page)).to_have_text(built.questions["duties"]["text"])
@@ -354,15 +355,7 @@ def test_a_reload_keeps_answers_and_the_screen(browser, quiz_url, built: BuiltRu
     try:
         page = context.new_page()
         page.goto(quiz_url)
-        answers = persona("regular at a law firm")
-        answer(page, built, "organization", "law_firm")
-        continue_(page)
-        expect(quiz_form(page).get_by_label("None of these", exact=True)).to_be_visible(
-            timeout=ENGINE_TIMEOUT_MS
-        )
-        answer(page, built, "duties", answers["duties"])
-        continue_(page)
-        expect(question_heading(page)).to_have_text(built.questions["supervises"]["text"])
+        answers = to_the_supervision_question(page, built)
 
         page.reload()
         expect(question_heading(page)).to_have_text(built.questions["supervises"]["text"])
@@ -432,17 +425,13 @@ def test_the_quiz_works_after_instant_navigation_with_one_worker(browser, site_s
         )
         answer(page, built, "organization", "law_firm")
         continue_(page)
-        expect(quiz_form(page).get_by_label("None of these", exact=True)).to_be_visible(
-            timeout=ENGINE_TIMEOUT_MS
-        )
+        expect(duties_form(page, built)).to_be_visible(timeout=ENGINE_TIMEOUT_MS)
 
         # Away and back again through the navigation: the answers and the one worker remain.
         page.locator(".md-tabs a", has_text="Home").click()
         expect(quiz_form(page)).to_have_count(0)
         page.locator(".md-content a[href$='quiz/']").first.click()
-        expect(quiz_form(page).get_by_label("None of these", exact=True)).to_be_visible(
-            timeout=ENGINE_TIMEOUT_MS
-        )
+        expect(duties_form(page, built)).to_be_visible(timeout=ENGINE_TIMEOUT_MS)
         answer(page, built, "duties", REGULAR_DUTIES)
         continue_(page)
         expect(question_heading(page)).to_have_text(built.questions["supervises"]["text"])
@@ -509,7 +498,7 @@ def test_first_question_works_before_python_and_an_early_answer_waits_visibly(
         assert held, "the wasm request was not made"
         for route in held:
             route.continue_()
-        expect(duties_form(page)).to_be_visible(timeout=ENGINE_TIMEOUT_MS)
+        expect(duties_form(page, built)).to_be_visible(timeout=ENGINE_TIMEOUT_MS)
         expect(status).to_be_empty()
         expect(page.locator(".ipma-quiz")).not_to_have_attribute("aria-busy", "true")
     finally:

@@ -74,11 +74,10 @@ self.fetch = async (input, init) => {
 
 // Pyodide fetches its standard library itself, and restored from the snapshot Python may not read
 // it until much later: a damaged copy is caught here, against manifest.json, as it arrives.
-let manifestForChecks = null;
 async function checkAsItArrives(url, response) {
   const name = url.href.slice(ASSETS.href.length); // "pyodide/python_stdlib.zip"
   try {
-    const manifest = await manifestForChecks;
+    const manifest = await manifestPromise;
     const expected = manifest && manifest.files && manifest.files[name];
     if (!expected) return;
     if ((await sha256Hex(await response.arrayBuffer())) !== expected.sha256) {
@@ -217,8 +216,6 @@ async function loadRuntime(manifestPromise) {
 
 async function boot() {
   // Everything starts at once: the manifest, the engine, the rules and Pyodide download in parallel.
-  const manifestPromise = loadManifest();
-  manifestForChecks = manifestPromise;
   const enginePromise = verifiedBytes("engine.zip", manifestPromise);
   const rulesPromise = verifiedBytes("rules.json", manifestPromise, rulesFromPage);
   const runtimePromise = loadRuntime(manifestPromise);
@@ -274,6 +271,8 @@ self.addEventListener("unhandledrejection", (event) => {
   reportFailure(new LoadError(describe(event.reason)));
 });
 
+// The manifest, fetched once: boot() and the standard library's check both read it.
+const manifestPromise = loadManifest();
 const handlePromise = boot();
 handlePromise.then(
   () => {
