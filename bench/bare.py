@@ -1,5 +1,6 @@
 """The bare Pyodide pages: the baselines the quiz page is compared with, written into a temp dir
-the bench server mounts at ``/__bench/`` beside the site (same origin, same ``/assets/pyodide/``).
+the bench server mounts at ``/__bench/`` beside the site (same origin), with Pyodide's files as npm
+ships them at ``/__bench/pyodide/``.
 
 Each page records its times, in milliseconds since its navigation start, on ``<html>`` as
 ``data-bench-*`` attributes (read with a locator, so no eval is needed) and in ``window.__bench``:
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-PYODIDE_URL = "/assets/pyodide/"
+PYODIDE_URL = "/__bench/pyodide/"  # node_modules/pyodide as npm ships it (bench/run.py mounts it)
 
 _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>

@@ -29,7 +29,7 @@ def setup(payload: dict | str) -> dict:
     _STATE["quotes"] = payload["quotes"]
     on = payload.get("on")
     _STATE["on"] = dt.date.fromisoformat(on) if on else None
-    api.configure_rules(_STATE["rules"], _STATE["on"])
+    _STATE["engine"] = api.Engine(_STATE["rules"], _STATE["on"])
     _STATE["requests"] = [
         json.dumps({"id": i, "method": "classify", "params": {"answers": a}})
         for i, a in enumerate(payload["answers"])
@@ -62,10 +62,10 @@ def round(kind: str, seconds: float) -> float:  # noqa: A001 - the name the harn
 
         return _loop(lambda c: quote(rules, c, on=on), _STATE["quotes"], seconds)
     if kind == "handle":
-        from quiz import api
+        engine = _STATE["engine"]
 
         def call(text: str) -> None:
-            response = api.handle(json.loads(text))
+            response = engine.handle(json.loads(text))
             if not response.get("ok"):
                 raise RuntimeError(f"quiz.api.handle failed: {response}")
             json.dumps(response)

@@ -19,7 +19,11 @@
 //                       "result", "busy", "failure"), from a MutationObserver;
 //   actions             [{t, kind}] every form submit and button click (capture phase);
 //   longtasks           [{start, duration}] PerformanceObserver "longtask" entries;
-//   dcl_end             DOMContentLoaded handled (Material's start-up done).
+//   dcl_end             DOMContentLoaded handled (Material's start-up done);
+//   status              [{t, text}] every change of what the quiz's or the calculator's status area
+//                       says while it waits (progress, "preparing…"), "" when it clears;
+//   calc_quote          the Enterprise calculator shows its first quote (its Enterprise total);
+//   calc_failure        the calculator shows its failure message instead.
 (() => {
   if (window.top !== window) return;
   const now = () => performance.now();
@@ -34,6 +38,9 @@
     screens: [],
     actions: [],
     longtasks: [],
+    status: [],
+    calc_quote: null,
+    calc_failure: null,
   };
   window.__benchProbe = probe;
 
@@ -129,9 +136,31 @@
     const held = document.documentElement.hasAttribute("data-ipma-holding");
     return Boolean(form && (!form.hasAttribute("data-ipma-static") || held));
   }
+  // The waiting message of the quiz or the calculator (whatever the version of the page calls it).
+  function statusText() {
+    const area = document.querySelector(
+      "[data-ipma-quiz] [role=status], [data-ipma-calculator] [role=status], [data-ipma-quiz] .ipma-progress, [data-ipma-calculator] .ipma-progress",
+    );
+    return area ? (area.textContent || "").replace(/\s+/g, " ").trim().slice(0, 120) : "";
+  }
+  let lastStatus = "";
   let last = null;
   function observe() {
     const t = now();
+    const text = statusText();
+    if (text !== lastStatus) {
+      lastStatus = text;
+      probe.status.push({ t, text });
+      schedule();
+    }
+    if (probe.calc_quote === null && document.querySelector("[data-ipma-calculator] .ipma-calc__enterprise-total")) {
+      probe.calc_quote = t;
+      schedule();
+    }
+    if (probe.calc_failure === null && document.querySelector("[data-ipma-calculator] .ipma-failure")) {
+      probe.calc_failure = t;
+      schedule();
+    }
     const current = screen();
     if (current !== last) {
       last = current;
@@ -155,7 +184,8 @@
     subtree: true,
     childList: true,
     attributes: true,
-    attributeFilter: ["disabled", "aria-busy", "class", "data-ipma-holding"],
+    attributeFilter: ["disabled", "aria-busy", "class", "data-ipma-holding", "value"],
+    characterData: true,
   });
 
   const action = (kind, label) => {

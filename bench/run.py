@@ -41,6 +41,7 @@ GROUPS = {
     "engine": "measure 9: engine throughput, CPython vs Pyodide in Node",
     "build": "measure 7: mkdocs build with the plugin vs plain files",
     "scale": "measure 8: synthetic rules, 10 / 100 / 1,000 categories",
+    "network": "the quiz and the calculator on emulated lines, two hosts, two visitors (issue 12)",
 }
 
 
@@ -72,6 +73,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--full-scale", action="store_true", help="also run a real mkdocs build at 1,000 categories"
+    )
+    parser.add_argument(
+        "--net-reps", type=int, default=None, help="repetitions of each network visit (default 1)"
+    )
+    parser.add_argument(
+        "--net-modes",
+        default="compressing,not compressing",
+        help="hosts for the network group: compressing, not compressing (comma-separated)",
+    )
+    parser.add_argument(
+        "--net-query",
+        default="",
+        help="query string added to the quiz and Enterprise URLs in the network group "
+        "(e.g. '?ipma-engine-timeout=120' to see an old build's times past its load limit)",
+    )
+    parser.add_argument(
+        "--net-only", default="", help="network runs whose label contains this text (a filter)"
     )
     parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the table")
     return parser.parse_args(argv)
@@ -128,11 +146,10 @@ def run_browser(args: argparse.Namespace, tmp: Path, notes: list[str]) -> list[R
 
         build_engine_zip(bare_dir / "engine.zip")
     pages = bare.write_bare_pages(bare_dir, ship_lock_url=ship_lock)
-    mounts: dict[str, Path] = {"/__bench/": bare_dir}
+    # The bare baselines load Pyodide as npm ships it (the site's own engine files are repacked).
+    mounts: dict[str, Path] = {"/__bench/": bare_dir, "/__bench/pyodide/": PYODIDE_DIR}
     if site_dir is not None:
         mounts["/"] = site_dir
-    else:
-        mounts["/assets/pyodide/"] = PYODIDE_DIR
     quick = args.quick
     reps = args.reps or (2 if quick else 4)
     variants = [v for v in browser_measures.LOAD_VARIANTS if v in pages or v == "quiz"]
@@ -226,6 +243,34 @@ def run_scale(args: argparse.Namespace) -> list[Row]:
     return build_measure.run_scale(sizes, reps, mkdocs_sizes, log=log)
 
 
+def run_network(args: argparse.Namespace, tmp: Path, notes: list[str]) -> list[Row]:
+    from playwright.sync_api import sync_playwright
+
+    from bench import network
+    from bench.server import serve
+
+    site_dir, error = build_site(tmp / "site-network")
+    if error:
+        raise RuntimeError(error)
+    modes = tuple(m.strip() for m in args.net_modes.split(",") if m.strip())
+    runs = [r for r in network.plan(modes) if args.net_only in r.label]
+    reps = args.net_reps or 1
+    with sync_playwright() as playwright:
+        results = network.execute(
+            playwright,
+            lambda compress: serve({"/": site_dir}, compress=compress),
+            runs,
+            reps,
+            args.net_query,
+            log,
+        )
+    for run, visits in results.items():
+        for visit in visits:
+            if "error" in visit:
+                notes.append(f"Network run, {run.label}: {visit['error']}")
+    return network.rows(results)
+
+
 RUNNERS = {"browser": run_browser, "engine": run_engine, "build": run_build, "scale": run_scale}
 
 
@@ -265,6 +310,8 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 if group == "browser":
                     rows += run_browser(args, Path(tmp), notes)
+                elif group == "network":
+                    rows += run_network(args, Path(tmp), notes)
                 else:
                     rows += RUNNERS[group](args)
             except Exception as exc:
@@ -274,7 +321,19 @@ def main(argv: list[str] | None = None) -> int:
                 )
             log(f"   ({time.perf_counter() - t0:.0f} s)")
     elapsed = time.perf_counter() - started
-    order = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "ship": 6.5, "7": 7, "8": 8, "9": 9}
+    order = {
+        "1": 1,
+        "2": 2,
+        "3": 3,
+        "4": 4,
+        "5": 5,
+        "6": 6,
+        "ship": 6.5,
+        "7": 7,
+        "8": 8,
+        "9": 9,
+        "net": 10,
+    }
     rows.sort(key=lambda r: order.get(r.measure, 99))
     mode = "quick" if args.quick else "full"
     header = (

@@ -2,12 +2,18 @@
 
 Like GitHub Pages: ``Cache-Control: max-age=600`` on every response, a strong ``ETag`` and
 ``Last-Modified`` on every file, ``304 Not Modified`` on ``If-None-Match`` / ``If-Modified-Since``,
-correct MIME types (``application/wasm`` included), ``404.html`` for missing files. Bodies are sent
-uncompressed (the gzip sizes are computed separately, see ``bench/bytes_measure.py``).
+correct MIME types (``application/wasm`` included), ``404.html`` for missing files.
+
+Two modes (``serve(..., compress=...)``), as the network benchmarks need both kinds of host:
+
+- **not compressing** (the default, like ``mkdocs serve`` or a bare object store): bodies as stored;
+- **compressing**: like a static host that compresses on the fly (GitHub Pages, Netlify,
+  Cloudflare): text, JavaScript, JSON, SVG and wasm go out gzip-encoded (level 6) to a client that
+  accepts it, and a precompressed ``FILE.br`` beside a file is sent instead (``Content-Encoding:
+  br``) to one that accepts brotli. Anything else (zip, zstd, images) goes out as stored.
 
 Several directories can be mounted side by side on one origin (``{"/": site, "/__bench/": bare}``),
-so the bare Pyodide pages share the site's origin, its ``/assets/pyodide/`` files and its HTTP
-cache.
+so the bare Pyodide pages share the site's origin and its HTTP cache.
 
 Every response is logged (``Server.log``: path, status, body bytes) so a measure can count what
 one page load transferred.
@@ -19,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import email.utils
+import gzip
 import hashlib
 import http.server
 import mimetypes
@@ -38,6 +45,16 @@ CONTENT_TYPES = {**_SITE_TYPES, ".whl": "application/zip", ".tar": "application/
 
 CACHE_CONTROL = "max-age=600"  # GitHub Pages' header for every file
 
+# What a compressing host encodes on the fly (by Content-Type, without parameters).
+COMPRESSIBLE = (
+    "text/",
+    "application/javascript",
+    "application/json",
+    "application/xml",
+    "image/svg+xml",
+    "application/wasm",
+)
+
 
 @dataclass
 class Hit:
@@ -49,8 +66,11 @@ class Hit:
 @dataclass
 class Server:
     base_url: str
+    compress: bool = False
     log: list[Hit] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # gzip bodies by (path, size, mtime): a file is compressed once, not on every request.
+    gzipped: dict[tuple[str, int, int], bytes] = field(default_factory=dict)
 
     def take_log(self) -> list[Hit]:
         """The responses logged since the last call, and a fresh log."""
@@ -143,13 +163,54 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             with contextlib.suppress(TypeError, ValueError, IndexError, OverflowError):
                 since = email.utils.parsedate_to_datetime(if_modified_since).timestamp()
                 not_modified = int(stat.st_mtime) <= since
+        content_type = _content_type(file)
+        encoding = self._encoding(file, content_type)
+        if encoding:
+            headers["Vary"] = "Accept-Encoding"
+            headers["ETag"] = etag = f'{etag[:-1]}-{encoding}"'
+            not_modified = not_modified or (
+                if_none_match is not None
+                and etag in [tag.strip() for tag in if_none_match.split(",")]
+            )
         if not_modified:
             self._send(304, headers, None)
             return
-        body = file.read_bytes()
-        headers["Content-Type"] = _content_type(file)
+        if encoding == "br":
+            body = file.with_name(file.name + ".br").read_bytes()
+        elif encoding == "gzip":
+            body = self._gzipped(file, stat)
+        else:
+            body = file.read_bytes()
+        headers["Content-Type"] = content_type
+        if encoding:
+            headers["Content-Encoding"] = encoding
         headers["Content-Length"] = str(len(body))
         self._send(200, headers, body)
+
+    def _encoding(self, file: Path, content_type: str) -> str | None:
+        """The Content-Encoding a compressing host would use for this file and client, if any."""
+        if not self.server_state.compress:
+            return None
+        accepted = {
+            part.split(";")[0].strip().lower()
+            for part in self.headers.get("Accept-Encoding", "").split(",")
+        }
+        if "br" in accepted and file.with_name(file.name + ".br").is_file():
+            return "br"
+        if "gzip" in accepted and content_type.split(";")[0].startswith(COMPRESSIBLE):
+            return "gzip"
+        return None
+
+    def _gzipped(self, file: Path, stat: os.stat_result) -> bytes:
+        key = (str(file), stat.st_size, stat.st_mtime_ns)
+        state = self.server_state
+        with state.lock:
+            found = state.gzipped.get(key)
+        if found is None:
+            found = gzip.compress(file.read_bytes(), compresslevel=6, mtime=0)
+            with state.lock:
+                state.gzipped[key] = found
+        return found
 
 
 class _QuietServer(http.server.ThreadingHTTPServer):
@@ -162,14 +223,17 @@ class _QuietServer(http.server.ThreadingHTTPServer):
 
 
 @contextlib.contextmanager
-def serve(mounts: Mapping[str, os.PathLike[str] | str], port: int = 0) -> Iterator[Server]:
-    """Serve ``{url_prefix: directory}`` on 127.0.0.1; longest prefix wins. Yields a ``Server``."""
+def serve(
+    mounts: Mapping[str, os.PathLike[str] | str], port: int = 0, compress: bool = False
+) -> Iterator[Server]:
+    """Serve ``{url_prefix: directory}`` on 127.0.0.1; longest prefix wins. Yields a ``Server``.
+    ``compress``: behave like a host that compresses (see the module docstring)."""
     ordered = sorted(
         ((prefix, Path(d).resolve()) for prefix, d in mounts.items()),
         key=lambda item: len(item[0]),
         reverse=True,
     )
-    state = Server(base_url="")
+    state = Server(base_url="", compress=compress)
     handler = type("Handler", (_Handler,), {"mounts": ordered, "server_state": state})
     server = _QuietServer(("127.0.0.1", port), handler)
     state.base_url = f"http://127.0.0.1:{server.server_address[1]}/"

@@ -1,12 +1,14 @@
 """JSON in, JSON out: the entry point the browser's Web Worker (and the Node tests) call.
 
-    handle({"id": 7, "method": "next_step", "params": {"answers": {...}}})
+    engine = Engine.from_json(rules_json, on="2022-06-01")
+    engine.handle({"id": 7, "method": "next_step", "params": {"answers": {...}}})
       → {"id": 7, "ok": true, "result": ...}
       | {"id": 7, "ok": false, "error": {"type": "AnswerError", "message": "..."}}
 
 `handle` never raises: a worker that throws leaves the page waiting forever, so every failure is a
-response. Rules are loaded once, by `configure(rules_json)` after the page fetched rules.json (or
-by the `configure` method, for harnesses that only speak the protocol).
+response. An `Engine` holds the rules and the date it prices on; whoever runs it (the worker, a
+test, the CLI) holds the engine, so nothing is kept at module level. An engine made without rules
+answers only the `configure` method, for harnesses that speak the protocol alone.
 
 Methods and params:
     configure   {"rules": <rules.json>, "on": "2022-06-01" | null}  → {"configured": true, ...}
@@ -20,6 +22,7 @@ Every method also takes "on" (an ISO date) to price on another day than the conf
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from . import dated
@@ -30,61 +33,62 @@ from .errors import AnswerError, DuesYearError, RequestError, RulesError
 from .export import load_json
 from .model import Rules
 
-_STATE: dict = {"rules": None, "on": None}
 
+class Engine:
+    """The rules (validated) and the date that decides which dues are in force."""
 
-def configure(rules_json: dict, on: date | str | None = None) -> Rules:
-    """Validate and keep the rules (the export's JSON) for every later request."""
-    rules = load_json(rules_json)
-    return configure_rules(rules, on)
+    def __init__(self, rules: Rules | None = None, on: date | str | None = None):
+        self.rules = rules
+        self.on = _date(on, "on")
 
+    @classmethod
+    def from_json(cls, rules_json: dict, on: date | str | None = None) -> Engine:
+        """An engine for the rules export (assets/rules.json); `RulesError` if it is not valid."""
+        return cls(load_json(rules_json), on)
 
-def configure_rules(rules: Rules, on: date | str | None = None) -> Rules:
-    """Keep already-built rules (CPython callers that loaded the YAML themselves)."""
-    _STATE["rules"] = rules
-    _STATE["on"] = _date(on, "on")
-    return rules
+    def configure(self, rules_json: dict, on: date | str | None = None) -> None:
+        """Take new rules (the export's JSON) for every later request."""
+        self.rules = load_json(rules_json)
+        self.on = _date(on, "on")
 
+    def handle(self, request: object) -> dict:
+        """Answer one request; see the module docstring. Never raises."""
+        request_id = request.get("id") if isinstance(request, dict) else None
+        try:
+            if not isinstance(request, dict):
+                raise RequestError("expected a request object {id, method, params}")
+            method = request.get("method")
+            params = request.get("params") or {}
+            if not isinstance(params, dict):
+                raise RequestError("expected params to be an object")
+            handler = METHODS.get(method) if isinstance(method, str) else None
+            if handler is None:
+                raise RequestError(
+                    f"unknown method {method!r}: expected one of {', '.join(sorted(METHODS))}"
+                )
+            return {"id": request_id, "ok": True, "result": handler(self, params)}
+        except RulesError as exc:
+            return _error(request_id, type(exc).__name__, str(exc))
+        except RecursionError:
+            return _error(request_id, "RequestError", "the request is nested too deeply")
+        except Exception as exc:  # a bug: still an answer, so the page can say something went wrong
+            return _error(request_id, "InternalError", f"{type(exc).__name__}: {exc}")
 
-def handle(request: object) -> dict:
-    """Answer one request; see the module docstring. Never raises."""
-    request_id = request.get("id") if isinstance(request, dict) else None
-    try:
-        if not isinstance(request, dict):
-            raise RequestError("expected a request object {id, method, params}")
-        method = request.get("method")
-        params = request.get("params") or {}
-        if not isinstance(params, dict):
-            raise RequestError("expected params to be an object")
-        handler = _METHODS.get(method) if isinstance(method, str) else None
-        if handler is None:
-            raise RequestError(
-                f"unknown method {method!r}: expected one of {', '.join(sorted(_METHODS))}"
-            )
-        return {"id": request_id, "ok": True, "result": handler(params)}
-    except RulesError as exc:
-        return _error(request_id, type(exc).__name__, str(exc))
-    except RecursionError:
-        return _error(request_id, "RequestError", "the request is nested too deeply")
-    except Exception as exc:  # a bug: still an answer, so the page can say something went wrong
-        return _error(request_id, "InternalError", f"{type(exc).__name__}: {exc}")
+    # --- what the methods read -----------------------------------------------------------------
+
+    def configured_rules(self) -> Rules:
+        if self.rules is None:
+            raise RequestError("the engine has no rules yet: call configure(rules_json) first")
+        return self.rules
+
+    def date_for(self, params: dict) -> date | None:
+        if params.get("on") is not None:
+            return _date(params["on"], "on")
+        return self.on
 
 
 def _error(request_id: object, kind: str, message: str) -> dict:
     return {"id": request_id, "ok": False, "error": {"type": kind, "message": message}}
-
-
-def _rules() -> Rules:
-    rules = _STATE["rules"]
-    if rules is None:
-        raise RequestError("the engine has no rules yet: call configure(rules_json) first")
-    return rules
-
-
-def _on(params: dict) -> date | None:
-    if params.get("on") is not None:
-        return _date(params["on"], "on")
-    return _STATE["on"]
 
 
 def _date(value: object, name: str) -> date | None:
@@ -105,35 +109,38 @@ def _answers(params: dict) -> object:
     return answers
 
 
-def _configure(params: dict) -> dict:
+def _configure(engine: Engine, params: dict) -> dict:
     if not isinstance(params.get("rules"), dict):
         raise RequestError("expected params.rules: the rules JSON (assets/rules.json)")
-    rules = configure(params["rules"], params.get("on"))
-    return {"configured": True, "questions": len(rules.questions)}
+    engine.configure(params["rules"], params.get("on"))
+    return {"configured": True, "questions": len(engine.configured_rules().questions)}
 
 
-def _next_step(params: dict) -> dict:
-    return next_step(_rules(), _answers(params), on=_on(params)).to_json()
+def _next_step(engine: Engine, params: dict) -> dict:
+    rules = engine.configured_rules()
+    return next_step(rules, _answers(params), on=engine.date_for(params)).to_json()
 
 
-def _classify(params: dict) -> dict:
-    return classify(_rules(), _answers(params), on=_on(params)).to_json()
+def _classify(engine: Engine, params: dict) -> dict:
+    rules = engine.configured_rules()
+    return classify(rules, _answers(params), on=engine.date_for(params)).to_json()
 
 
-def _enterprise(params: dict) -> dict:
+def _enterprise(engine: Engine, params: dict) -> dict:
     counts = {k: v for k, v in params.items() if k not in ("on", "year")}
     year = params.get("year")
     if year is not None and (
         isinstance(year, bool) or not isinstance(year, int) or not 1 <= year <= 9999
     ):
         raise AnswerError("year", f"expected a year such as 2022, got {show(year)}")
-    return quote(_rules(), counts, on=_on(params), year=year).to_json()
+    rules = engine.configured_rules()
+    return quote(rules, counts, on=engine.date_for(params), year=year).to_json()
 
 
-def _rules_info(params: dict) -> dict:
+def _rules_info(engine: Engine, params: dict) -> dict:
     """What the page shows around the quiz: names, the dues year and its status, the categories."""
-    rules = _rules()
-    on = _on(params)
+    rules = engine.configured_rules()
+    on = engine.date_for(params)
     info: dict = {
         "schema_version": rules.schema_version,
         "on": (on or dated.today()).isoformat(),
@@ -170,7 +177,7 @@ def _rules_info(params: dict) -> dict:
     return info
 
 
-_METHODS = {
+METHODS: dict[str, Callable[[Engine, dict], dict]] = {
     "configure": _configure,
     "next_step": _next_step,
     "classify": _classify,

@@ -201,8 +201,8 @@ MAX_DEPTH = 32
 """How deep `all`/`any`/`not` may nest: far beyond any real rule, well within Python's stack."""
 
 _SHAPE = (
-    "expected a condition such as {answer: organization, in: [law_firm]}, {answer: duties, "
-    "at_least: 5}, {all: [...]}, {any: [...]} or {not: ...}"
+    "expected a condition such as {answer: QUESTION, in: [OPTION, ...]}, {answer: QUESTION, "
+    "at_least: N}, {all: [...]}, {any: [...]} or {not: ...}"
 )
 
 

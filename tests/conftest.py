@@ -12,7 +12,8 @@ Fixtures:
                             for them (tests/quiz_browser.py's ``BuiltRules``)
   browser      (session)    Playwright Chromium (Debian's /usr/bin/chromium, headless)
   context, page             a fresh browser context / page per test
-  pyodide_engine (session)  the real engine in Pyodide under Node (a helpers.PyodideEngine):
+  pyodide_engine (session)  the real engine in Pyodide under Node, on the very Python the browser
+                            gets (the build's Python bundle; a helpers.PyodideEngine):
                             ``.request(dict) -> dict``, ``.request_many(list) -> list``
 
 Tests using browser/context/page get the ``browser`` marker, those using pyodide_engine ``node``.
@@ -37,7 +38,7 @@ from tests.helpers import (
     build_site,
     http_server,
     in_ci,
-    make_engine_zip,
+    make_python_bundle,
 )
 from tests.helpers import venv_bin as _venv_bin
 
@@ -163,7 +164,6 @@ def pyodide_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pyodide
         missing_tool("node is not installed")
     if not PYODIDE_DIR.is_dir():
         missing_tool(f"{PYODIDE_DIR} is missing (make node_modules installs it)")
-    zip_path = tmp_path_factory.mktemp("engine") / "engine.zip"
-    make_engine_zip(zip_path)
-    with PyodideEngine(zip_path) as engine:
+    bundle = make_python_bundle(tmp_path_factory.mktemp("engine") / "python.zip")
+    with PyodideEngine(bundle, bundle=True) as engine:
         yield engine

@@ -6,7 +6,9 @@ Plain functions and classes (no pytest here); the fixtures in ``tests/conftest.p
 from __future__ import annotations
 
 import contextlib
+import gzip
 import http.server
+import io
 import json
 import os
 import queue
@@ -47,6 +49,17 @@ CHROMIUM_LAUNCH = {"executable_path": str(CHROMIUM), "headless": True, "args": C
 IPMA_PLUGIN = "ipma"
 RULES_OPTION = "rules"
 DEFAULT_RULES = "rules/membership.yaml"
+
+
+def engine_manifest(site_dir: Path) -> tuple[str, dict[str, Any]]:
+    """The engine manifest a built site's pages name (``<meta name="ipma:engine">``, written by
+    overrides/main.html): its site URI and its JSON (quiz/build/assets.py)."""
+    html = (Path(site_dir) / "index.html").read_text(encoding="utf-8")
+    found = re.search(r'<meta name="ipma:engine" content="([^"]+)"', html)
+    if found is None:
+        raise AssertionError("the home page names no engine manifest (<meta name=ipma:engine>)")
+    uri = found.group(1)
+    return uri, json.loads((Path(site_dir) / uri).read_text(encoding="utf-8"))
 
 
 def in_ci() -> bool:
@@ -269,6 +282,7 @@ CONTENT_TYPES = {
     ".wasm": "application/wasm",
     ".zip": "application/zip",
     ".gz": "application/gzip",
+    ".zst": "application/zstd",
     ".svg": "image/svg+xml",
     ".png": "image/png",
     ".ico": "image/x-icon",
@@ -322,9 +336,15 @@ def headers_for(rules: HeaderRules, url_path: str) -> list[tuple[str, str]]:
     return [(name, ", ".join(values)) for name, values in merged.values()]
 
 
+# What a static host compresses on the fly (by Content-Type): text, scripts and JSON, not wasm.
+COMPRESSED_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml")
+
+
 class StaticHandler(http.server.SimpleHTTPRequestHandler):
     """Serves files the way an ordinary static host does (like GitHub Pages): proper MIME types,
-    ``Cache-Control: max-age=600``, Last-Modified / 304, ``404.html`` for missing files.
+    ``Cache-Control: max-age=600``, Last-Modified / 304, ``404.html`` for missing files, and text,
+    scripts and JSON gzip-compressed for a browser that accepts it (``compress=False``: a host
+    that compresses nothing, such as ``mkdocs serve`` or a bare object store).
 
     With ``header_rules`` (from the site's ``_headers``) it behaves like Netlify or Cloudflare
     Pages instead: those headers on every response, and ``_headers`` itself not served. With
@@ -341,10 +361,12 @@ class StaticHandler(http.server.SimpleHTTPRequestHandler):
         *args: Any,
         header_rules: HeaderRules | None = None,
         csp_reports: list[Any] | None = None,
+        compress: bool = True,
         **kwargs: Any,
     ) -> None:
         self.header_rules = header_rules
         self.csp_reports = csp_reports
+        self.compress = compress
         super().__init__(*args, **kwargs)
 
     def end_headers(self) -> None:
@@ -366,7 +388,31 @@ class StaticHandler(http.server.SimpleHTTPRequestHandler):
             if url_path.rstrip("/") == "/" + HEADERS_FILE:
                 self.send_error(404)
                 return None
+        if self.compress:
+            gzipped = self._send_gzipped()
+            if gzipped is not None:
+                return gzipped
         return super().send_head()
+
+    def _send_gzipped(self) -> io.BytesIO | None:
+        """The file gzip-compressed, as a compressing host sends it, if it is one it compresses."""
+        if "gzip" not in self.headers.get("Accept-Encoding", ""):
+            return None
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?")[0].endswith("/"):
+            path = path / "index.html"
+        content_type = self.guess_type(str(path))
+        if not path.is_file() or not content_type.startswith(COMPRESSED_TYPES):
+            return None
+        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Last-Modified", self.date_time_string(path.stat().st_mtime))
+        self.end_headers()
+        return io.BytesIO(body)
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
@@ -414,12 +460,14 @@ def http_server(
     *,
     apply_headers: bool = False,
     csp_reports: list[Any] | None = None,
+    compress: bool = True,
 ) -> Iterator[str]:
     """Serve ``site_dir`` on 127.0.0.1 (ephemeral port) in a thread; yield its base URL.
 
-    By default like GitHub Pages (no custom headers). ``apply_headers=True``: like Netlify or
-    Cloudflare Pages, sending the headers of the site's ``_headers`` file (read when the server
-    starts); ``csp_reports``: see ``StaticHandler``.
+    By default like GitHub Pages (no custom headers, text compressed). ``apply_headers=True``:
+    like Netlify or Cloudflare Pages, sending the headers of the site's ``_headers`` file (read
+    when the server starts); ``csp_reports``: see ``StaticHandler``; ``compress=False``: a host
+    that compresses nothing.
     """
     site_dir = Path(site_dir).resolve()
     header_rules = read_headers_file(site_dir / HEADERS_FILE) if apply_headers else None
@@ -428,6 +476,7 @@ def http_server(
         directory=str(site_dir),
         header_rules=header_rules,
         csp_reports=csp_reports,
+        compress=compress,
     )
     server = _QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, name="http_server", daemon=True)
@@ -458,15 +507,40 @@ class PyodideHarnessError(RuntimeError):
     """The Node harness failed to start, died, timed out, or ``quiz.api.handle`` raised."""
 
 
+def make_python_bundle(dest: str | os.PathLike[str]) -> Path:
+    """Write the browser's Python bundle (the stdlib modules the engine uses and the engine,
+    compiled: quiz/build/python_bundle.py) to ``dest``, exactly as the site build makes it."""
+    from quiz import export
+    from quiz.build import assets, python_bundle
+    from quiz.build.yaml_loader import load_rules
+
+    rules = load_rules(REPO_ROOT / DEFAULT_RULES, check_answer_space=False)
+    data = python_bundle.python_bundle(
+        assets.engine_zip_bytes(),
+        assets.rules_json_bytes(export.to_json(rules)),
+        assets.pyodide_dir(REPO_ROOT),
+        assets.pyodide_version(REPO_ROOT),
+        REPO_ROOT,
+    )
+    Path(dest).write_bytes(data)
+    return Path(dest)
+
+
 class PyodideEngine:
-    """``node tests/node/run_engine.mjs ENGINE_ZIP``: one Pyodide process answering many requests.
+    """``node tests/node/run_engine.mjs [--bundle] ZIP``: one Pyodide process answering many
+    requests, on the browser's Python bundle (``bundle=True``) or on an engine zip's sources.
 
     ``request(dict) -> dict`` sends one request; ``request_many(list) -> list`` streams a batch
     through the pipe (responses in request order). Use as a context manager or call ``close()``.
     """
 
     def __init__(
-        self, zip_path: str | os.PathLike[str], *, start_timeout: float = 120, timeout: float = 60
+        self,
+        zip_path: str | os.PathLike[str],
+        *,
+        bundle: bool = False,
+        start_timeout: float = 120,
+        timeout: float = 60,
     ) -> None:
         node = shutil.which("node")
         if node is None:
@@ -476,7 +550,12 @@ class PyodideEngine:
         self.timeout = timeout
         self._stderr = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115
         self._proc = subprocess.Popen(
-            [node, str(RUN_ENGINE_MJS), str(Path(zip_path).resolve())],
+            [
+                node,
+                str(RUN_ENGINE_MJS),
+                *(["--bundle"] if bundle else []),
+                str(Path(zip_path).resolve()),
+            ],
             cwd=REPO_ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,

@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlparse
 from playwright.sync_api import Page, expect
 
 from quiz import api
+from tests.helpers import engine_manifest
 
 ENGINE_TIMEOUT_MS = 30_000  # a cold Pyodide start is ~3 s here; generous for loaded CI machines
 
@@ -27,16 +28,15 @@ class BuiltRules:
 
     def __init__(self, site_dir: Path) -> None:
         self.rules = json.loads((site_dir / "assets" / "rules.json").read_text(encoding="utf-8"))
-        manifest = json.loads((site_dir / "assets" / "manifest.json").read_text(encoding="utf-8"))
-        self.on: str | None = manifest.get("on")
+        self.on: str | None = engine_manifest(site_dir)[1].get("on")
         self.questions = {q["id"]: q for q in self.rules["questions"]}
         self.duty_names = {
             d["id"]: d["name"] for g in self.rules["duty_groups"] for d in g["duties"]
         }
+        self.engine = api.Engine.from_json(self.rules, on=self.on)
 
     def call(self, method: str, params: Mapping[str, Any]) -> Any:
-        api.configure(self.rules, on=self.on)
-        response = api.handle({"id": 1, "method": method, "params": dict(params)})
+        response = self.engine.handle({"id": 1, "method": method, "params": dict(params)})
         assert response["ok"], response
         return json.loads(json.dumps(response["result"]))
 
@@ -185,6 +185,15 @@ def expect_result(page: Page, result: Mapping[str, Any]) -> None:
     expect(page.locator(".ipma-disclaimer")).to_have_text(result["disclaimer"])
 
 
+def instant_navigation(page: Page, url: str) -> None:
+    """Go to `url` the way Material's instant navigation does for a click on a link: a new history
+    entry, then its `location$` (a real click before Material has read its sitemap would load the
+    page in full, and nothing on the page says when it has; the subject needs no sitemap)."""
+    page.evaluate(
+        "(url) => { history.pushState(null, '', url); window.location$.next(new URL(url)); }", url
+    )
+
+
 def share_link(page: Page) -> str:
     return page.get_by_label("Link to this result").input_value()
 
@@ -192,7 +201,4 @@ def share_link(page: Page) -> str:
 def pyodide_request(url: str) -> bool:
     """A request for a file that only the quiz engine needs."""
     path = urlparse(url).path
-    return bool(
-        re.search(r"/assets/pyodide/|/assets/engine\.zip$|/assets/manifest\.json$", path)
-        or path.endswith("/engine-worker.mjs")
-    )
+    return bool(re.search(r"/assets/engine/", path) or path.endswith("/engine-worker.mjs"))

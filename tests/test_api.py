@@ -10,16 +10,11 @@ from quiz import api
 from quiz.export import to_json
 from tests.engine_helpers import real_rules
 
-
-@pytest.fixture(autouse=True)
-def configured():
-    api.configure(json.loads(json.dumps(to_json(real_rules()))), on="2022-06-01")
-    yield
-    api._STATE.update(rules=None, on=None)
+ENGINE = api.Engine.from_json(json.loads(json.dumps(to_json(real_rules()))), on="2022-06-01")
 
 
 def call(method, params=None, request_id=1):
-    response = api.handle({"id": request_id, "method": method, "params": params or {}})
+    response = ENGINE.handle({"id": request_id, "method": method, "params": params or {}})
     assert json.loads(json.dumps(response)) == response, "plain JSON"
     return response
 
@@ -108,7 +103,7 @@ def test_a_request_can_price_on_another_date():
     ],
 )
 def test_errors_are_responses_never_exceptions(request_, error_type):
-    response = api.handle(request_)
+    response = ENGINE.handle(request_)
     assert response["ok"] is False
     assert response["error"]["type"] == error_type
     assert response["error"]["message"]
@@ -116,18 +111,18 @@ def test_errors_are_responses_never_exceptions(request_, error_type):
 
 
 def test_without_rules_the_engine_says_to_configure_first():
-    api._STATE.update(rules=None)
-    response = api.handle({"id": 9, "method": "next_step", "params": {}})
+    response = api.Engine().handle({"id": 9, "method": "next_step", "params": {}})
     assert response["error"]["type"] == "RequestError"
     assert "configure" in response["error"]["message"]
 
 
 def test_the_configure_method_loads_rules_json():
-    api._STATE.update(rules=None)
+    engine = api.Engine()
     rules_json = json.loads(json.dumps(to_json(real_rules())))
-    response = api.handle({"id": 1, "method": "configure", "params": {"rules": rules_json}})
+    response = engine.handle({"id": 1, "method": "configure", "params": {"rules": rules_json}})
     assert response["ok"] is True
-    assert call("next_step", {"answers": {}})["ok"] is True
+    step = engine.handle({"id": 2, "method": "next_step", "params": {"answers": {}}})
+    assert step["ok"] is True
 
 
 # --- hostile answers (issue 6): a clear one-line AnswerError, never an internal error -------------

@@ -49,8 +49,8 @@ def configure_request(rules: dict, on: str | None = ON) -> dict:
 
 
 def cpython(requests: list[dict], rules: dict, on: str | None = ON) -> list[str]:
-    api.configure(rules, on=on)
-    return [canonical(json.loads(json.dumps(api.handle(r)))) for r in requests]
+    engine = api.Engine.from_json(rules, on=on)
+    return [canonical(json.loads(json.dumps(engine.handle(r)))) for r in requests]
 
 
 def pyodide(engine, requests: list[dict], rules: dict, on: str | None = ON) -> list[str]:

@@ -860,9 +860,7 @@ ANSWERS = st.one_of(
 
 @pytest.fixture(scope="module")
 def configured():
-    api.configure(to_json(RULES), on="2022-06-01")
-    yield
-    api._STATE.update(rules=None, on=None)
+    return api.Engine.from_json(to_json(RULES), on="2022-06-01")
 
 
 @cases(300)
@@ -870,7 +868,7 @@ def configured():
 def test_api_answers_every_answers_object_and_errors_exactly_for_invalid_ones(
     configured, answers, method
 ):
-    response = api.handle({"id": 1, "method": method, "params": {"answers": answers}})
+    response = configured.handle({"id": 1, "method": method, "params": {"answers": answers}})
     json.dumps(response, allow_nan=False)
     valid = answers is None or valid_answers_oracle(answers)  # params.answers null: none yet
     assert response["ok"] is valid, response
@@ -891,7 +889,7 @@ def test_api_answers_every_answers_object_and_errors_exactly_for_invalid_ones(
         st.fixed_dictionaries(
             {
                 "id": JSON_VALUES,
-                "method": st.one_of(JSON_VALUES, st.sampled_from(list(api._METHODS))),
+                "method": st.one_of(JSON_VALUES, st.sampled_from(list(api.METHODS))),
             },
             optional={
                 "params": st.one_of(
@@ -914,7 +912,7 @@ def test_api_answers_every_answers_object_and_errors_exactly_for_invalid_ones(
 def test_api_never_raises_and_never_fails_internally_on_any_request(configured, request):
     if isinstance(request, dict) and request.get("method") == "configure":
         request = {**request, "method": "rules_info"}  # keep the configured rules
-    response = api.handle(request)
+    response = configured.handle(request)
     assert isinstance(response, dict) and isinstance(response.get("ok"), bool)
     if not response["ok"]:
         assert response["error"]["type"] != "InternalError", response["error"]

@@ -144,7 +144,7 @@ class HostileTab:
         if where == "stored":
             # Planted from a same-origin file without scripts, so nothing rewrites the state before
             # the quiz reads it; sessionStorage belongs to the tab and survives the navigation.
-            self.page.goto(self.site + "assets/manifest.json")
+            self.page.goto(self.site + "assets/rules.json")
             self.page.evaluate(
                 "([key, value]) => sessionStorage.setItem(key, value)",
                 [STORAGE_KEY, payload_text(case["stored"])],

@@ -63,14 +63,15 @@ FAKE_API = textwrap.dedent(
     import sys
 
 
-    def handle(request):
-        if request.get("method") == "raise":
-            raise ValueError("handle must not raise")
-        if request.get("method") == "boom":
-            return {"id": request.get("id"), "ok": False,
-                    "error": {"type": "AnswerError", "message": "boom"}}
-        return {"id": request.get("id"), "ok": True,
-                "result": {"echo": request.get("params"), "python": sys.version_info[:2]}}
+    class Engine:
+        def handle(self, request):
+            if request.get("method") == "raise":
+                raise ValueError("handle must not raise")
+            if request.get("method") == "boom":
+                return {"id": request.get("id"), "ok": False,
+                        "error": {"type": "AnswerError", "message": "boom"}}
+            return {"id": request.get("id"), "ok": True,
+                    "result": {"echo": request.get("params"), "python": sys.version_info[:2]}}
     '''
 )
 

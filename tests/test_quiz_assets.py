@@ -1,5 +1,6 @@
-"""What the quiz ships: the browser assets (rules JSON, engine zip, manifest, Pyodide subset), the
-quiz page shell, and the rules the front-end code keeps to (no HTML strings, no eval).
+"""What the quiz ships: the browser assets (rules JSON, the engine's files named by their hashes,
+the manifest), the quiz page shell, and the rules the front-end code keeps to (no HTML strings,
+no eval).
 
 These run without a browser; the browser tests cover behaviour.
 """
@@ -10,14 +11,16 @@ import datetime as dt
 import hashlib
 import io
 import json
+import posixpath
 import re
 import zipfile
 from pathlib import Path
 
 import pytest
+import zstandard
 
 from quiz import export
-from quiz.build import assets
+from quiz.build import assets, python_bundle
 from quiz.build.yaml_loader import load_rules
 from tests.helpers import REPO_ROOT
 
@@ -31,44 +34,77 @@ def rules_json() -> dict:
 
 
 @pytest.fixture(scope="module")
-def shipped(rules_json) -> dict[str, bytes | Path]:
-    return dict(assets.browser_assets(rules_json, REPO_ROOT, on=ON))
+def built_assets(rules_json) -> assets.BrowserAssets:
+    return assets.browser_assets(rules_json, REPO_ROOT, on=ON)
 
 
-def content(value: bytes | Path) -> bytes:
-    return value.read_bytes() if isinstance(value, Path) else value
+@pytest.fixture(scope="module")
+def shipped(built_assets) -> dict[str, bytes]:
+    return built_assets.files
 
 
-def test_browser_assets_are_the_rules_engine_manifest_and_only_the_pyodide_files_loading_needs(
-    shipped,
+@pytest.fixture(scope="module")
+def manifest(built_assets) -> dict:
+    return json.loads(built_assets.files[built_assets.manifest_uri])
+
+
+def engine_file(shipped: dict[str, bytes], manifest: dict, key: str) -> bytes:
+    return shipped[assets.ENGINE_DIR + manifest["files"][key]["url"]]
+
+
+def test_browser_assets_are_the_rules_and_the_engines_files_each_named_by_its_hash(
+    shipped, built_assets
 ):
-    assert set(shipped) == {
-        "assets/rules.json",
-        "assets/engine.zip",
-        "assets/engine-snapshot.gz",
-        "assets/manifest.json",
-        "assets/pyodide/pyodide.mjs",
-        "assets/pyodide/pyodide.asm.mjs",
-        "assets/pyodide/pyodide.asm.wasm",
-        "assets/pyodide/python_stdlib.zip",
-        "assets/pyodide/pyodide-lock.json",
+    names = {uri.removeprefix(assets.ENGINE_DIR) for uri in shipped if uri != "assets/rules.json"}
+    # The name of every file holds the first 12 hex digits of its sha256 (quiz/build/assets.py).
+    for name in names:
+        data = shipped[assets.ENGINE_DIR + name]
+        assert hashlib.sha256(data).hexdigest()[:12] in name.split("."), name
+    bases = {re.sub(r"\.[0-9a-f]{12}\.", ".", name) for name in names}
+    assert bases == {
+        "manifest.json",
+        "pyodide.mjs",
+        "pyodide.asm.mjs",
+        "pyodide.asm.mjs.zst",
+        "pyodide.asm.wasm.zst",
+        "python.zip.zst",
+        "fzstd.mjs",
     }
-    for uri, value in shipped.items():
-        if uri.startswith("assets/pyodide/"):
-            assert value == REPO_ROOT / "node_modules" / "pyodide" / Path(uri).name
+    assert built_assets.manifest_uri in shipped
+    # No Pyodide package lock and no full standard library: the worker loads neither.
+    assert not [n for n in names if "lock" in n or "stdlib" in n]
 
 
-def test_manifest_records_the_sha256_of_what_the_worker_checks_and_the_pyodide_version(shipped):
-    manifest = json.loads(shipped["assets/manifest.json"])
-    for name in ("engine.zip", "rules.json", "engine-snapshot.gz", "pyodide/python_stdlib.zip"):
-        data = content(shipped[f"assets/{name}"])
-        assert manifest["files"][name] == {
-            "sha256": hashlib.sha256(data).hexdigest(),
-            "size": len(data),
-        }
+def test_the_manifest_names_every_file_with_its_sha256_and_size(shipped, manifest):
+    for key, entry in manifest["files"].items():
+        data = shipped[posixpath.normpath(assets.ENGINE_DIR + entry["url"])]
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest(), key
+        assert entry["size"] == len(data), key
     package = json.loads((REPO_ROOT / "node_modules" / "pyodide" / "package.json").read_text())
     assert manifest["pyodide"]["version"] == package["version"]
+    lock = json.loads((REPO_ROOT / "node_modules" / "pyodide" / "pyodide-lock.json").read_text())
+    assert manifest["pyodide"]["lock"] == {"info": lock["info"], "packages": {}}
     assert manifest["on"] == ON.isoformat()
+
+
+def test_the_zstd_files_decompress_to_pyodides_own_files(shipped, manifest):
+    pyodide = REPO_ROOT / "node_modules" / "pyodide"
+    for key, name in (("wasm.zst", "pyodide.asm.wasm"), ("glue.zst", "pyodide.asm.mjs")):
+        packed = engine_file(shipped, manifest, key)
+        assert zstandard.ZstdDecompressor().decompress(packed) == (pyodide / name).read_bytes()
+    assert engine_file(shipped, manifest, "glue") == (pyodide / "pyodide.asm.mjs").read_bytes()
+    assert engine_file(shipped, manifest, "loader") == (pyodide / "pyodide.mjs").read_bytes()
+
+
+def test_the_python_bundle_holds_the_engine_and_the_stdlib_it_uses_compiled(shipped, manifest):
+    bundle = zstandard.ZstdDecompressor().decompress(engine_file(shipped, manifest, "python.zst"))
+    with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
+        names = set(archive.namelist())
+    assert {"quiz/__init__.pyc", "quiz/api.pyc", "json/__init__.pyc", "decimal.pyc"} <= names
+    assert all(n.endswith(".pyc") for n in names), "compiled only: no source"
+    assert not [n for n in names if n.startswith("quiz/build/")]
+    stdlib = zipfile.ZipFile(REPO_ROOT / "node_modules" / "pyodide" / "python_stdlib.zip")
+    assert len(names) < len(stdlib.namelist()) / 2  # a part of it
 
 
 def test_rules_json_is_the_compact_sorted_export_and_round_trips(shipped, rules_json):
@@ -78,18 +114,16 @@ def test_rules_json_is_the_compact_sorted_export_and_round_trips(shipped, rules_
     assert export.to_json(export.load_json(json.loads(data))) == rules_json
 
 
-def test_engine_zip_is_the_runtime_package_without_build(shipped):
-    with zipfile.ZipFile(io.BytesIO(shipped["assets/engine.zip"])) as archive:
+def test_engine_zip_is_the_runtime_package_without_build():
+    with zipfile.ZipFile(io.BytesIO(assets.engine_zip_bytes())) as archive:
         names = archive.namelist()
     assert "quiz/api.py" in names and "quiz/__init__.py" in names
     assert not [n for n in names if n.startswith("quiz/build/") or n.endswith(".pyc")]
 
 
-def test_browser_assets_are_byte_for_byte_reproducible(rules_json, shipped):
-    again = dict(assets.browser_assets(rules_json, REPO_ROOT, on=ON))
-    assert {u: content(v) for u, v in again.items() if not isinstance(v, Path)} == {
-        u: content(v) for u, v in shipped.items() if not isinstance(v, Path)
-    }
+def test_browser_assets_are_byte_for_byte_reproducible(rules_json, built_assets):
+    again = assets.browser_assets(rules_json, REPO_ROOT, on=ON)
+    assert again == built_assets
 
 
 def test_browser_assets_without_node_modules_say_run_make_install(rules_json, tmp_path):
@@ -97,13 +131,17 @@ def test_browser_assets_without_node_modules_say_run_make_install(rules_json, tm
         assets.browser_assets(rules_json, tmp_path, on=ON)
 
 
-def test_the_built_site_ships_assets_matching_its_manifest(built_site: Path):
-    manifest = json.loads((built_site / "assets" / "manifest.json").read_text())
+def test_the_built_site_ships_the_files_its_pages_name(built_site: Path):
+    html = (built_site / "index.html").read_text(encoding="utf-8")
+    uri = re.search(r'<meta name="ipma:engine" content="([^"]+)"', html).group(1)
+    manifest = json.loads((built_site / uri).read_text())
     for name, expected in manifest["files"].items():
-        data = (built_site / "assets" / name).read_bytes()
+        data = (
+            built_site / posixpath.normpath(posixpath.join(posixpath.dirname(uri), expected["url"]))
+        ).read_bytes()
         assert hashlib.sha256(data).hexdigest() == expected["sha256"], name
-    shipped = sorted(p.name for p in (built_site / "assets" / "pyodide").iterdir())
-    assert shipped == sorted(assets.PYODIDE_FILES)
+    pages = re.search(r'<meta name="ipma:engine-pages" content="([^"]+)"', html).group(1)
+    assert pages.split() == ["enterprise/", "quiz/"]
 
 
 def test_every_page_loads_app_js_and_only_engine_pages_start_the_engine_early(built_site: Path):
@@ -177,31 +215,35 @@ def test_quiz_pages_in_docs_have_no_inline_script_or_handler():
         assert not re.search(r"<[^>]+\son[a-z]+\s*=", text, re.I), page
 
 
-# --- the engine snapshot (quiz/build/snapshot.py) ------------------------------------------------
+# --- the Python bundle (quiz/build/python_bundle.py) ---------------------------------------------
 
 
-def test_the_snapshot_is_made_once_then_read_from_the_cache(tmp_path: Path, monkeypatch):
-    from quiz.build import snapshot
-
+def test_the_bundle_is_made_once_then_read_from_the_cache(tmp_path: Path, monkeypatch):
     engine = assets.engine_zip_bytes()
+    rules = b'{"not": "used once cached"}'
     version = assets.pyodide_version(REPO_ROOT)
-    made = snapshot.snapshot_gz(engine, assets.pyodide_dir(REPO_ROOT), version, tmp_path)
-    assert made[:2] == b"\x1f\x8b"  # gzip
-    assert len(list((tmp_path / snapshot.CACHE).iterdir())) == 1
+    made = python_bundle.python_bundle(
+        engine,
+        assets.rules_json_bytes(
+            export.to_json(load_rules(REPO_ROOT / "rules" / "membership.yaml"))
+        ),
+        assets.pyodide_dir(REPO_ROOT),
+        version,
+        tmp_path,
+    )
+    assert made[:2] == b"PK"  # a zip
+    assert len(list((tmp_path / python_bundle.CACHE).iterdir())) == 1
     monkeypatch.setenv("PATH", "")  # no node now: only the cache can answer
-    again = snapshot.snapshot_gz(engine, assets.pyodide_dir(REPO_ROOT), version, tmp_path)
+    again = python_bundle.python_bundle(
+        engine, rules, assets.pyodide_dir(REPO_ROOT), version, tmp_path
+    )
     assert again == made
 
 
 def test_without_node_the_build_says_what_is_missing(tmp_path: Path, monkeypatch):
-    from quiz.build import snapshot
-
     monkeypatch.setenv("PATH", "")
     engine = assets.engine_zip_bytes()
-    with pytest.raises(snapshot.SnapshotError, match="node is not on PATH"):
-        snapshot.snapshot_gz(engine, assets.pyodide_dir(REPO_ROOT), "314.0.7", tmp_path)
-
-
-def test_the_manifest_lists_the_snapshot_and_the_standard_library(built_site: Path):
-    manifest = json.loads((built_site / "assets" / "manifest.json").read_text())
-    assert {"engine-snapshot.gz", "pyodide/python_stdlib.zip"} <= set(manifest["files"])
+    with pytest.raises(python_bundle.BundleError, match="node is not on PATH"):
+        python_bundle.python_bundle(
+            engine, b"{}", assets.pyodide_dir(REPO_ROOT), "314.0.7", tmp_path
+        )

@@ -25,6 +25,7 @@ from tests.quiz_browser import (
     current_question,
     duties_form,
     expect_result,
+    instant_navigation,
     pyodide_request,
     question_heading,
     quiz_form,
@@ -381,7 +382,7 @@ def test_blocked_wasm_shows_the_failure_message_within_seconds(
 ):
     context = browser.new_context()
     try:
-        context.route("**/*.wasm", lambda route: route.abort())
+        context.route("**/*.wasm.zst", lambda route: route.abort())
         page = context.new_page()
         start = time.monotonic()
         page.goto(quiz_url)
@@ -407,45 +408,46 @@ def test_blocked_wasm_shows_the_failure_message_within_seconds(
 
 def test_the_quiz_works_after_instant_navigation_with_one_worker(browser, site_server, built):
     # The shared site is built with site_url = the address it is served on (conftest), which
-    # Material's instant navigation needs to intercept links.
+    # Material's instant navigation needs.
     context = browser.new_context()
     try:
         page = context.new_page()
         requests: list[tuple[str, str]] = []
         page.on("request", lambda r: requests.append((r.url, r.resource_type)))
-        # Material intercepts links once it has its sitemap: wait for the page to settle.
-        page.goto(site_server, wait_until="networkidle")
-        assert not any(pyodide_request(url) for url, _ in requests)
+        page.goto(site_server)
+        expect(page.locator("html")).to_have_attribute("data-ipma-page", re.compile("/$"))
+        expect(page.locator("html")).not_to_have_attribute("data-ipma-engine", re.compile("."))
 
-        page.locator(".md-content a[href$='quiz/']").first.click()
+        instant_navigation(page, site_server + "quiz/")
         expect(quiz_form(page)).to_be_visible()
         documents = [url for url, kind in requests if kind == "document"]
-        assert documents == [site_server], (
-            "the quiz page was loaded in full, not by instant navigation"
-        )
+        assert documents == [site_server], "the quiz page was loaded in full, not instantly"
         answer(page, built, "organization", "law_firm")
         continue_(page)
         expect(duties_form(page, built)).to_be_visible(timeout=ENGINE_TIMEOUT_MS)
 
-        # Away and back again through the navigation: the answers and the one worker remain.
-        page.locator(".md-tabs a", has_text="Home").click()
+        # Away and back again: the answers and the one worker remain.
+        instant_navigation(page, site_server)
         expect(quiz_form(page)).to_have_count(0)
-        page.locator(".md-content a[href$='quiz/']").first.click()
+        instant_navigation(page, site_server + "quiz/")
         expect(duties_form(page, built)).to_be_visible(timeout=ENGINE_TIMEOUT_MS)
         answer(page, built, "duties", REGULAR_DUTIES)
         continue_(page)
         expect(question_heading(page)).to_have_text(built.questions["supervises"]["text"])
         assert [url for url, kind in requests if kind == "document"] == [site_server]
         workers = [url for url, _ in requests if url.endswith("/engine-worker.mjs")]
-        wasm = [url for url, _ in requests if url.endswith(".wasm")]
+        wasm = [url for url, _ in requests if url.endswith(".wasm.zst")]
         assert len(workers) == 1 and len(wasm) == 1
     finally:
         context.close()
 
 
-def test_pages_other_than_the_quiz_and_enterprise_request_no_pyodide_file(
+def test_pages_other_than_the_quiz_and_enterprise_start_no_engine_until_a_visitor_heads_there(
     browser, built_site, site_server
 ):
+    """A page without the quiz or the calculator downloads no engine file, and starts nothing
+    while the visitor points at other links; pointing at a link to the quiz starts the engine's
+    download at once (issue 12: intent), before any click."""
     pages = sorted(
         p.parent.relative_to(built_site).as_posix()
         for p in built_site.rglob("index.html")
@@ -453,52 +455,63 @@ def test_pages_other_than_the_quiz_and_enterprise_request_no_pyodide_file(
     )
     checked = [p for p in pages if p not in {"quiz", "enterprise"}]
     assert len(checked) >= 5
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        requests: list[str] = []
-        page.on("request", lambda r: requests.append(r.url))
-        for path in checked:
-            requests.clear()
-            page.goto(site_server + ("" if path == "." else path + "/"), wait_until="networkidle")
-            loaded = [url for url in requests if pyodide_request(url)]
-            assert loaded == [], f"{path or 'home'} loaded {loaded}"
-            assert any(url.endswith("/javascripts/app.js") for url in requests)
-        # The control: the quiz page does load them.
-        requests.clear()
-        page.goto(site_server + "quiz/")
-        expect(quiz_form(page)).to_be_visible()
-        page.wait_for_load_state("networkidle")
-        assert any(url.endswith("pyodide.asm.wasm") for url in requests)
-    finally:
-        context.close()
+    for path in checked:
+        context = browser.new_context()  # a fresh one each time: nothing carried over
+        try:
+            page = context.new_page()
+            requests: list[str] = []
+            page.on("request", lambda r, seen=requests: seen.append(r.url))
+            page.goto(site_server + ("" if path == "." else path + "/"))
+            # app.js has seen the page (and so has done whatever it would do on its own).
+            html = page.locator("html")
+            expect(html).to_have_attribute("data-ipma-page", re.compile("/$"))
+            expect(html).not_to_have_attribute("data-ipma-engine", re.compile("."))
+            assert [url for url in requests if pyodide_request(url)] == [], path
+            if path != ".":
+                continue
+            # The home page: pointing at other links starts nothing; at the quiz, the engine.
+            page.locator(".md-content a[href$='membership/compare/']").first.hover()
+            expect(html).not_to_have_attribute("data-ipma-engine", re.compile("."))
+            page.locator(".md-content a[href$='quiz/']").first.hover()
+            expect(html).to_have_attribute("data-ipma-engine", re.compile("loading|ready"))
+            expect(html).to_have_attribute("data-ipma-engine", "ready", timeout=ENGINE_TIMEOUT_MS)
+            assert [url for url in requests if pyodide_request(url)], "no engine file was fetched"
+        finally:
+            context.close()
 
 
 # --- before Python is ready, keyboard only, screen readers, print -------------------------------
 
 
-def test_first_question_works_before_python_and_an_early_answer_waits_visibly(
+def test_the_first_screens_work_before_python_and_an_answer_that_needs_it_waits_visibly(
     browser, quiz_url, built: BuiltRules
 ):
-    """The wasm download is held back: the first question is usable at once (rules.json only);
-    answering it shows the honest "Preparing" state (busy, announced) until Python is ready."""
+    """The wasm download is held back: the first question and the screens the page already holds
+    (quiz/build/step_table.py) work at once; the checklist's answer, which needs Python, shows
+    the honest waiting state (busy, announced, with the download's progress) until it is ready."""
     context = browser.new_context()
     held: list[Any] = []
     try:
-        context.route("**/pyodide.asm.wasm", lambda route: held.append(route))
+        context.route("**/*.wasm.zst", lambda route: held.append(route))
         page = context.new_page()
         page.goto(quiz_url)
         expect(question_heading(page)).to_have_text(built.questions["organization"]["text"])
         answer(page, built, "organization", "law_firm")
         continue_(page)
+        expect(duties_form(page, built)).to_be_visible()  # from the page, while the wasm waits
+        answer(page, built, "duties", REGULAR_DUTIES)
+        page.locator(".ipma-quiz form button[type=submit]").click()
         status = page.locator(".ipma-quiz__status")
-        expect(status).to_contain_text("Preparing the quiz engine")
         expect(status).to_have_attribute("role", "status")
+        expect(status.get_by_role("status")).to_contain_text("Preparing the quiz")
+        expect(status.locator(".ipma-progress__figures")).to_have_text(re.compile(r"MB"))
         expect(page.locator(".ipma-quiz")).to_have_attribute("aria-busy", "true")
         assert held, "the wasm request was not made"
         for route in held:
             route.continue_()
-        expect(duties_form(page, built)).to_be_visible(timeout=ENGINE_TIMEOUT_MS)
+        expect(question_heading(page)).to_have_text(
+            built.questions["supervises"]["text"], timeout=ENGINE_TIMEOUT_MS
+        )
         expect(status).to_be_empty()
         expect(page.locator(".ipma-quiz")).not_to_have_attribute("aria-busy", "true")
     finally:

@@ -70,6 +70,7 @@ class Visit:
     cookies: list[Any] = field(default_factory=list)
     share_links: list[str] = field(default_factory=list)
     statement_visible: bool = False
+    kept: dict[str, str] = field(default_factory=dict)  # the engine's local copy, as text
 
 
 def answer_tokens(rules: BuiltRules) -> list[str]:
@@ -114,12 +115,33 @@ def leaks(sent: Sent, tokens: list[str], baseline: Mapping[str, str]) -> list[st
 
 def snapshot(page: Page) -> dict[str, Any]:
     return page.evaluate(
-        """() => ({
-          session: Object.fromEntries(Object.entries(sessionStorage)),
-          local: Object.fromEntries(Object.entries(localStorage)),
-          cookie: document.cookie,
-        })"""
+        """async () => {
+          const caches_ = {};
+          for (const name of await caches.keys()) {
+            caches_[name] = (await (await caches.open(name)).keys()).map((r) => r.url);
+          }
+          return {
+            session: Object.fromEntries(Object.entries(sessionStorage)),
+            local: Object.fromEntries(Object.entries(localStorage)),
+            cookie: document.cookie,
+            caches: caches_,
+          };
+        }"""
     )
+
+
+# Every text the kept files hold, from the page (the engine's memory snapshot is gzip, the rest as
+# the engine downloads it, decompressed), as Latin-1 so that any byte sequence is text.
+KEPT_TEXT = """async () => {
+  const cache = await caches.open("ipma-engine");
+  const out = {};
+  for (const request of await cache.keys()) {
+    let body = (await cache.match(request)).body;
+    if (request.url.endsWith(".gz")) body = body.pipeThrough(new DecompressionStream("gzip"));
+    out[request.url] = new TextDecoder("latin1").decode(await new Response(body).arrayBuffer());
+  }
+  return out;
+}"""
 
 
 def calculate(page: Page, rules: BuiltRules) -> None:
@@ -189,8 +211,11 @@ def visit(browser, site_server: str, rules: BuiltRules) -> Iterator[Visit]:
         fresh = context.new_page()
         fresh.goto(site_server + "quiz/")
         expect(quiz_form(fresh)).to_be_visible()
+        expect(fresh.locator("html")).to_have_attribute(
+            "data-ipma-engine", "ready", timeout=ENGINE_TIMEOUT_MS
+        )
         result.storage["new tab"] = snapshot(fresh)
-        fresh.wait_for_load_state("networkidle")
+        result.kept = fresh.evaluate(KEPT_TEXT)
         keep_requests()
         result.cookies = context.cookies()
         yield result
@@ -211,7 +236,8 @@ def test_every_request_goes_to_the_sites_own_host(visit: Visit):
     assert elsewhere == []
     # The recording holds the worker's downloads too, so nothing escaped it.
     paths = {urlsplit(r.url).path for r in visit.requests}
-    assert {"/javascripts/engine-worker.mjs", "/assets/pyodide/pyodide.asm.wasm"} <= paths
+    assert "/javascripts/engine-worker.mjs" in paths
+    assert [p for p in paths if re.fullmatch(r"/assets/engine/pyodide\.asm\.\w+\.wasm\.zst", p)]
 
 
 def test_no_request_carries_an_answer_or_the_share_links_payload(visit: Visit, rules: BuiltRules):
@@ -253,6 +279,20 @@ def test_the_answer_scan_finds_an_answer_in_a_path_query_header_or_body(rules: B
 # --- cookies and storage --------------------------------------------------------------------------
 
 
+def test_the_engines_local_copy_holds_no_answer_and_not_even_the_rules(
+    visit: Visit, rules: BuiltRules
+):
+    """What a first visit keeps for the next (Pyodide's files and a memory snapshot of Python made
+    before any rules or answer reached it): no answer given in the visit, no question's text."""
+    assert len(visit.kept) == 3, list(visit.kept)
+    tokens = answer_tokens(rules)
+    first_question = rules.rules["questions"][0]["text"]
+    for url, text in visit.kept.items():
+        assert first_question not in text, url
+        found = [t for t in tokens if len(t) > 6 and t in text]
+        assert found == [], (url, found)
+
+
 def test_no_cookie_is_set(visit: Visit):
     assert visit.cookies == []
     assert {s["cookie"] for s in visit.storage.values()} == {""}
@@ -278,6 +318,11 @@ def test_answers_are_kept_only_in_the_tabs_session_storage(visit: Visit, rules: 
     for moment in ("start again after law_firm", "start again after none", "new tab"):
         state = visit.storage[moment]["session"].get(QUIZ_STORAGE_KEY)
         assert state is None or not json.loads(state).get("answers"), moment
+    # The cache storage holds the engine's own files only (docs/javascripts/engine-worker.mjs).
+    for moment, storage in visit.storage.items():
+        for name, urls in storage["caches"].items():
+            assert name == "ipma-engine", moment
+            assert all(urlsplit(u).path.startswith("/assets/engine/local/") for u in urls), urls
     # The calculator keeps nothing.
     assert (
         visit.storage["calculator"]["session"] == visit.storage["start again after none"]["session"]
@@ -300,7 +345,9 @@ def test_the_quiz_page_says_in_plain_words_where_answers_go(built_site: Path, vi
         "after the # sign",
         "sets no cookies",
         "local storage",
-        "nothing about your answers",
+        "cache storage",
+        "before any question is asked",
+        "neither of them about you or your answers",
     ):
         assert phrase in text, phrase
     assert visit.statement_visible

@@ -201,7 +201,7 @@ def test_a_year_not_started_is_announced_not_current(tmp_path):
     assert site.model.dues["current"]["year"] == 2022
     assert [s["year"] for s in site.model.dues["upcoming"]] == [2023]
     assert "## Announced: 2023 dues" in site.pages["dues.md"]
-    assert site.theme_context["announcements"][0]["text"].startswith("2023 dues take effect on")
+    assert site.theme_context([])["announcements"][0]["text"].startswith("2023 dues take effect on")
 
 
 # --- the staff guide ---------------------------------------------------------------------------

@@ -4,7 +4,7 @@
 
 import { ASSETS_URL, EngineError } from "./engine-client.js";
 import { h, uniqueId } from "./dom.js";
-import { failureView, headquarters, preparingMessage } from "./quiz-views.js";
+import { failureView, headquarters, progressMessage, updateProgress } from "./quiz-views.js";
 
 const DEBOUNCE_MS = 250;
 const MAX_COUNT = 100000;
@@ -90,6 +90,7 @@ export function mountCalculator(root, engine, rulesOutcome) {
   let timer = null;
   let sequence = 0;
   let disposed = false;
+  let progress = null; // the download progress, while the first quote waits for the engine
 
   function readCounts() {
     const counts = { nonprofit: nonprofit.checked };
@@ -127,7 +128,8 @@ export function mountCalculator(root, engine, rulesOutcome) {
     if (!counts) return;
     const mine = ++sequence;
     if (engine.state === "loading") {
-      summary.replaceChildren(preparingMessage("Preparing the calculator…"));
+      progress = progress || progressMessage(engine.progress, "calculator");
+      summary.replaceChildren(progress);
       output.setAttribute("aria-busy", "true");
     }
     let quote;
@@ -143,6 +145,7 @@ export function mountCalculator(root, engine, rulesOutcome) {
     }
     if (disposed || mine !== sequence) return;
     output.removeAttribute("aria-busy");
+    progress = null;
     render(quote);
   }
 
@@ -189,10 +192,12 @@ export function mountCalculator(root, engine, rulesOutcome) {
 
   let failed = false;
   const onEngine = () => {
+    if (progress && engine.state === "loading") updateProgress(progress, engine.progress);
     if (engine.state !== "failed" || failed) return;
     failed = true;
     const { element } = failureView({
-      reason: `it could not be loaded (${engine.failure})`,
+      reason: engine.failure,
+      engine,
       what: "calculator",
       links: links(rules),
       alternatives: "The worked examples on this page show how Enterprise prices add up. For your own numbers, you can",

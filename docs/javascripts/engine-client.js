@@ -1,29 +1,51 @@
 // Page side of the engine: one module worker per page session (a module-level singleton, so
 // Material's instant navigation, which keeps this JavaScript realm alive, never starts a second
-// one), requests by id with promises, and a hard time limit so nobody waits on an endless spinner.
+// one), requests by id with promises, and the worker's download progress for whoever waits.
+//
+// Loading has no fixed time limit: on a slow line the engine's few megabytes take a while, and that
+// is no failure. It fails on an error, or when no byte has arrived for a while (a stalled line), or
+// when Python has not started long after every byte arrived.
 
-const LOAD_TIMEOUT_MS = 20000;
+// Where the site and its assets are, from this module's own URL (site/javascripts/).
+export const SITE_ROOT = new URL("../", import.meta.url);
+export const ASSETS_URL = new URL("assets/", SITE_ROOT);
+
+const STALL_MS = 30000; // no byte for this long while downloading: the line is gone
+const START_LIMIT_MS = 90000; // every byte is in, and Python has still not answered
 const REQUEST_TIMEOUT_MS = 10000;
 
 /**
- * The loading time limit in milliseconds: 20 s, or the page URL's `ipma-engine-timeout` query
- * parameter in seconds (clamped to 1–120), read when the engine starts. Tests set it (e.g.
- * quiz/?ipma-engine-timeout=2) so that a download held back past the limit fails in seconds rather
- * than 20; anyone can use it to see the failure message sooner, and it only affects their own tab.
- * It bounds everything loading needs: rules.json, the manifest, the engine zip and Pyodide.
+ * How long loading may go without a byte arriving: 30 s, or the page URL's `ipma-engine-timeout`
+ * query parameter in seconds (clamped to 1–120), read when the engine starts. Tests set it (e.g.
+ * quiz/?ipma-engine-timeout=2) so that a download held back fails in seconds; anyone can use it,
+ * and it only affects their own tab.
  */
-export function loadTimeoutMs() {
+export function stallLimitMs() {
   let seconds = NaN;
   try {
     seconds = Number(new URL(window.location.href).searchParams.get("ipma-engine-timeout") || NaN);
   } catch {
     // no usable location: keep the default
   }
-  return Number.isFinite(seconds) ? Math.min(120, Math.max(1, seconds)) * 1000 : LOAD_TIMEOUT_MS;
+  return Number.isFinite(seconds) ? Math.min(120, Math.max(1, seconds)) * 1000 : STALL_MS;
 }
 
-// Where the worker and the site's assets live, from this module's own URL (site/javascripts/).
-export const ASSETS_URL = new URL("../assets/", import.meta.url);
+/** The engine manifest's URL, as every page names it (overrides/main.html), or null. */
+function manifestUrl() {
+  const meta = document.querySelector('meta[name="ipma:engine"]');
+  return meta && meta.content ? new URL(meta.content, SITE_ROOT).href : null;
+}
+
+/**
+ * Whether this host compresses JavaScript, judged from this very module as it arrived: then the
+ * worker imports Pyodide's glue as a script; if not, it decompresses a zstd copy itself. Unknown
+ * (no timing entry) counts as yes: that choice works on every host, at worst with more bytes.
+ */
+function hostCompressesScripts() {
+  const entry = performance.getEntriesByName(import.meta.url)[0];
+  if (!entry || !entry.decodedBodySize) return true;
+  return entry.encodedBodySize < entry.decodedBodySize;
+}
 
 export class EngineError extends Error {
   constructor(type, message) {
@@ -35,7 +57,9 @@ export class EngineError extends Error {
 class Engine {
   constructor() {
     this.state = "loading"; // "loading" → "ready" | "failed"
-    this.failure = "";
+    this.failure = ""; // why it failed, in words for the visitor
+    this.stalled = false; // it failed because no byte arrived for `stallMs`
+    this.progress = { loaded: 0, total: 0, done: false }; // bytes the worker downloads
     this.startedAt = performance.now();
     this.readyAt = null;
     this.timings = null;
@@ -47,13 +71,19 @@ class Engine {
       this._rejectReady = reject;
     });
     this.ready.catch(() => {}); // failure is reported through state and listeners too
+    document.documentElement.setAttribute("data-ipma-engine", this.state);
     this._start();
   }
 
   _start() {
-    const limit = loadTimeoutMs();
+    this.stallMs = stallLimitMs();
     if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
       this._fail("this browser cannot run WebAssembly in a Web Worker");
+      return;
+    }
+    const manifest = manifestUrl();
+    if (!manifest) {
+      this._fail("this page does not say where the engine's files are");
       return;
     }
     try {
@@ -66,7 +96,8 @@ class Engine {
       return;
     }
     this.worker.addEventListener("message", (event) => this._onMessage(event.data));
-    // The page downloads rules.json anyway (the first question is drawn from it): hand the worker
+    this.worker.postMessage({ type: "start", manifest, compressedScripts: hostCompressesScripts() });
+    // The page downloads rules.json anyway (the first screens are drawn from it): hand the worker
     // the same bytes instead of a second download. The worker checks their sha256 all the same.
     loadRulesBytes().then(
       (bytes) => this.worker.postMessage({ type: "rules", bytes }),
@@ -77,22 +108,44 @@ class Engine {
       this._fail(`the engine stopped (${event.message || "the worker script could not run"})`);
     });
     this.worker.addEventListener("messageerror", () => this._fail("the engine sent a message that could not be read"));
-    this._timer = setTimeout(() => {
-      this._fail(`the engine did not finish loading within ${limit / 1000} seconds`);
-    }, limit);
+    this._lastByteAt = performance.now();
+    this._watch = setInterval(() => this._checkPace(), 1000);
+  }
+
+  /** Fails a load that has stalled: no byte for stallMs, or no start long after the last byte. */
+  _checkPace() {
+    if (this.state !== "loading") return;
+    const now = performance.now();
+    if (!this.progress.done && now - this._lastByteAt > this.stallMs) {
+      this.stalled = true;
+      this._fail(`no data has arrived for ${Math.round(this.stallMs / 1000)} seconds`);
+    } else if (this.progress.done && now - this._lastByteAt > START_LIMIT_MS) {
+      this._fail(`it did not start within ${START_LIMIT_MS / 1000} seconds of downloading`);
+    }
   }
 
   _onMessage(message) {
     if (!message || typeof message !== "object") return;
-    if (message.type === "ready") {
+    if (message.type === "progress") {
       if (this.state !== "loading") return;
-      clearTimeout(this._timer);
+      if (message.loaded > this.progress.loaded || message.done !== this.progress.done) {
+        this._lastByteAt = performance.now();
+      }
+      this.progress = { loaded: message.loaded, total: message.total, done: Boolean(message.done) };
+      this._emit();
+    } else if (message.type === "ready") {
+      if (this.state !== "loading") return;
+      clearInterval(this._watch);
       this.state = "ready";
       this.readyAt = performance.now();
       performance.mark("ipma:engine-ready"); // for the benchmarks (bench/), like the quiz's marks
       this.timings = message.timings || null;
+      this.progress = { ...this.progress, done: true };
       this._resolveReady();
       this._emit();
+    } else if (message.type === "kept") {
+      // The next visit starts from the local copy (engine-worker.mjs): a state tests wait for.
+      document.documentElement.setAttribute("data-ipma-engine-copy", "kept");
     } else if (message.type === "failed") {
       this._fail(String(message.message || "the engine could not load"));
     } else if (this._pending.has(message.id)) {
@@ -109,7 +162,7 @@ class Engine {
 
   _fail(reason) {
     if (this.state === "failed") return;
-    clearTimeout(this._timer);
+    clearInterval(this._watch);
     this.state = "failed";
     this.failure = reason;
     if (this.worker) this.worker.terminate();
@@ -124,6 +177,8 @@ class Engine {
   }
 
   _emit() {
+    // The engine's state on the page, for anyone (the tests) who must know whether it started.
+    document.documentElement.setAttribute("data-ipma-engine", this.state);
     for (const listener of [...this._listeners]) {
       try {
         listener(this);
@@ -133,7 +188,7 @@ class Engine {
     }
   }
 
-  /** Calls listener(engine) on every state change; returns a function that unsubscribes. */
+  /** Calls listener(engine) on every change of state or progress; returns the unsubscribe. */
   subscribe(listener) {
     this._listeners.add(listener);
     return () => this._listeners.delete(listener);
@@ -165,21 +220,33 @@ export function getEngine() {
 let rulesBytesPromise = null;
 let rulesPromise = null;
 
-// rules.json within the loading time limit: the quiz cannot show its first question without it, so
-// a download that never ends must end in the failure message, not in an empty box.
+// rules.json, read as it arrives: a download that stops sending for the stall limit ends in the
+// failure message, never in an empty box.
 function loadRulesBytes() {
   if (rulesBytesPromise === null) {
-    const limit = loadTimeoutMs();
+    const limit = stallLimitMs();
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), limit);
+    let timer = setTimeout(() => controller.abort(), limit);
+    const pace = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => controller.abort(), limit);
+    };
     rulesBytesPromise = fetch(new URL("rules.json", ASSETS_URL), { signal: controller.signal })
-      .then((response) => {
+      .then(async (response) => {
         if (!response.ok) throw new EngineError("RulesUnavailable", `rules.json: HTTP ${response.status}`);
-        return response.arrayBuffer();
+        const reader = response.body.getReader();
+        const chunks = [];
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          pace();
+          chunks.push(value);
+        }
+        return new Blob(chunks).arrayBuffer();
       })
       .catch((err) => {
         if (!controller.signal.aborted) throw err;
-        throw new EngineError("RulesUnavailable", `rules.json did not arrive within ${limit / 1000} seconds`);
+        throw new EngineError("RulesUnavailable", `no data of rules.json arrived for ${limit / 1000} seconds`);
       })
       .finally(() => clearTimeout(timer));
     rulesBytesPromise.catch(() => {
@@ -189,7 +256,7 @@ function loadRulesBytes() {
   return rulesBytesPromise;
 }
 
-/** The rules export (assets/rules.json), fetched once; the quiz renders its first question from it. */
+/** The rules export (assets/rules.json), fetched once; the quiz renders its screens from it. */
 export function loadRules() {
   if (rulesPromise === null) {
     rulesPromise = loadRulesBytes().then((bytes) => {

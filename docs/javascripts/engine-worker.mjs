@@ -1,19 +1,26 @@
 // The rules engine in the browser: a module Web Worker that runs the Python package quiz/ under
-// Pyodide and answers requests by id. It only moves JSON; quiz.api.handle does the work.
+// Pyodide and answers requests by id. It only moves JSON; quiz.api.Engine does the work.
 //
 // Started by engine-client.js (once per page session). Protocol (ARCHITECTURE.md, "Worker protocol"):
-//   worker → page  {type: "ready", timings}                once Python and the engine are loaded
-//                  {type: "failed", message}               if anything in loading fails
+//   page → worker  {type: "start", manifest, compressedScripts}   first: the manifest's URL (every
+//                                               page names it) and whether the host compresses scripts
+//                  {type: "rules", bytes}       rules.json as the page downloaded it (null: fetch it)
+//                  {id, method, params}         requests, which may come before "ready"
+//   worker → page  {type: "progress", loaded, total, done}   bytes received of those it downloads
+//                  {type: "ready", timings}  |  {type: "failed", message}
+//                  {type: "kept"}               after "ready": the local copy for the next visit is written
 //                  {id, ok: true, result} | {id, ok: false, error: {type, message}}
-//   page → worker  {id, method, params}                    requests may be sent before "ready"
-//                  {type: "rules", bytes}                  rules.json as the page downloaded it
-//                                                          (bytes null: the worker fetches it)
 //
-// Every URL is derived from this file's own URL (site/javascripts/engine-worker.mjs), so the site
-// works under any sub-path and from any static host.
+// What it downloads (quiz/build/assets.py) is listed in the manifest, each file under a name that
+// holds its hash, with its sha256: nothing is used before its bytes match. The large files come
+// zstd-compressed and are decompressed here, as they arrive, so any host sends them small: the wasm
+// streams straight into the browser's compiler.
+//
+// A first visit makes a memory snapshot of Python right after the engine is imported (before any
+// rules or answer) and keeps it in the browser's Cache Storage; a later visit starts Python from it,
+// which skips Python's own start-up. It is only ever a speed-up: if it is missing, damaged or refused,
+// Python starts the normal way.
 
-const ASSETS = new URL("../assets/", import.meta.url);
-const PYODIDE = new URL("pyodide/", ASSETS);
 const t0 = performance.now();
 const timings = {};
 const mark = (name) => {
@@ -21,18 +28,20 @@ const mark = (name) => {
 };
 
 // Python side of the bridge. JSON strings cross the boundary (no proxies to leak or convert), and
-// handle() never raises by contract; the try/except is there so a bug is an error response.
+// Engine.handle never raises by contract; the try/except is there so a bug is an error response.
+const IMPORT = "import json\nimport quiz.api";
 const BOOT = `
 import json
 import quiz.api
 
 def _ipma_configure(rules_text, on):
-    quiz.api.configure(json.loads(rules_text), on=on or None)
+    global _ipma_engine
+    _ipma_engine = quiz.api.Engine.from_json(json.loads(rules_text), on=on or None)
 
 def _ipma_handle(text):
     try:
-        response = quiz.api.handle(json.loads(text))
-    except Exception as exc:  # quiz.api.handle must not raise; report it rather than hang
+        response = _ipma_engine.handle(json.loads(text))
+    except Exception as exc:  # Engine.handle must not raise; report it rather than hang
         request_id = None
         try:
             request_id = json.loads(text).get("id")
@@ -43,62 +52,29 @@ def _ipma_handle(text):
     return json.dumps(response, ensure_ascii=False)
 `;
 
+// Where Pyodide believes its files are. Nothing is there: the fetch hook below serves these two URLs
+// from the decompressed downloads.
+const VIRTUAL = new URL("./ipma-engine-virtual/", import.meta.url);
+const WASM_URL = new URL("pyodide.asm.wasm", VIRTUAL).href;
+const PYTHON_URL = new URL("python.zip", VIRTUAL).href;
+const STORE = "ipma-engine"; // the local copy's Cache Storage (LocalCopy)
+const CHECKSUM = "X-Ipma-Sha256"; // the sha256 a local copy was written with
+const WASM = "application/wasm";
+const RULES = "../rules.json"; // the only file of the manifest without a hash in its name
+
 class LoadError extends Error {}
 
-// Pyodide does not always reject when its own files fail: a wasm download that fails only logs a
-// warning and loading never ends. So the worker watches Pyodide's downloads and the final
-// WebAssembly compilation itself, and fails at once with the file's name.
+// --- failures Pyodide does not report --------------------------------------------------------------
+
+// Pyodide does not always reject when its own files fail: a wasm that cannot be compiled is only
+// logged as a warning and loading never ends. So the worker watches WebAssembly compilation and
+// unhandled rejections itself, and fails at once with the file's name.
 let reportFailure;
 const loadFailure = new Promise((_, reject) => {
   reportFailure = reject;
 });
 loadFailure.catch(quietly);
 
-const realFetch = self.fetch.bind(self);
-self.fetch = async (input, init) => {
-  const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url, self.location.href);
-  const watched = url.href.startsWith(PYODIDE.href);
-  let response;
-  try {
-    response = await realFetch(input, init);
-  } catch (err) {
-    if (watched) reportFailure(new LoadError(`could not download ${url.pathname}`));
-    throw err;
-  }
-  if (watched && !response.ok) {
-    reportFailure(new LoadError(`could not download ${url.pathname} (HTTP ${response.status})`));
-  }
-  if (watched && response.ok && url.pathname.endsWith("/python_stdlib.zip")) checkAsItArrives(url, response.clone());
-  return response;
-};
-
-// Pyodide fetches its standard library itself, and restored from the snapshot Python may not read
-// it until much later: a damaged copy is caught here, against manifest.json, as it arrives.
-async function checkAsItArrives(url, response) {
-  const name = url.href.slice(ASSETS.href.length); // "pyodide/python_stdlib.zip"
-  try {
-    const manifest = await manifestPromise;
-    const expected = manifest && manifest.files && manifest.files[name];
-    if (!expected) return;
-    if ((await sha256Hex(await response.arrayBuffer())) !== expected.sha256) {
-      const file = name.split("/").pop();
-      reportFailure(new LoadError(`${file} is damaged (it does not match the checksum in manifest.json)`));
-    }
-  } catch {
-    // the manifest's own failure is reported by boot()
-  }
-}
-
-// Emscripten tries instantiateStreaming first and falls back to instantiate() with the bytes (a
-// server sending the wrong MIME type); only the fallback failing means the wasm itself is bad.
-const realInstantiate = WebAssembly.instantiate.bind(WebAssembly);
-WebAssembly.instantiate = (...args) => {
-  const result = realInstantiate(...args);
-  result.catch((err) => reportFailure(new LoadError(`pyodide.asm.wasm is damaged (${err.message || err})`)));
-  return result;
-};
-// Pyodide itself (its instantiateWasm) compiles the wasm with instantiateStreaming only, and a
-// failure there is logged as a warning while loading waits for ever: report it at once.
 if (typeof WebAssembly.instantiateStreaming === "function") {
   const realInstantiateStreaming = WebAssembly.instantiateStreaming.bind(WebAssembly);
   WebAssembly.instantiateStreaming = (...args) => {
@@ -106,20 +82,49 @@ if (typeof WebAssembly.instantiateStreaming === "function") {
     result.catch((err) => {
       const damaged = err instanceof WebAssembly.CompileError;
       const what = damaged ? "is damaged" : "could not be used";
-      reportFailure(new LoadError(`pyodide.asm.wasm ${what} (${err.message || err})`));
+      reportFailure(err instanceof LoadError ? err : new LoadError(`pyodide.asm.wasm ${what} (${err.message || err})`));
     });
     return result;
   };
 }
 
-async function fetchOk(url, init) {
+let loaded = false;
+self.addEventListener("unhandledrejection", (event) => {
+  if (loaded) return;
+  event.preventDefault();
+  reportFailure(new LoadError(describe(event.reason)));
+});
+
+// --- progress ----------------------------------------------------------------------------------------
+
+const progress = { loaded: 0, total: 0, done: false, posted: 0 };
+
+function expect(bytes) {
+  progress.total += bytes;
+}
+
+function received(bytes) {
+  progress.loaded += bytes;
+  const now = performance.now();
+  if (now - progress.posted >= 200 || progress.loaded >= progress.total) postProgress(now);
+}
+
+function postProgress(now = performance.now()) {
+  progress.posted = now;
+  const { loaded, total, done } = progress;
+  self.postMessage({ type: "progress", loaded, total, done });
+}
+
+// --- downloads ---------------------------------------------------------------------------------------
+
+async function fetchOk(url, label, init) {
   let response;
   try {
     response = await fetch(url, init);
   } catch (err) {
-    throw new LoadError(`could not download ${url.pathname} (${err.message || err})`);
+    throw new LoadError(`could not download ${label} (${err.message || err})`);
   }
-  if (!response.ok) throw new LoadError(`could not download ${url.pathname} (HTTP ${response.status})`);
+  if (!response.ok) throw new LoadError(`could not download ${label} (HTTP ${response.status})`);
   return response;
 }
 
@@ -131,114 +136,334 @@ async function sha256Hex(bytes) {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-// A file listed in the manifest, checked against its sha256 before use. A mismatch is first taken
-// for a stale copy in the HTTP cache (the site was redeployed): fetched once more, bypassing the
-// cache, and only then reported as corrupt.
-async function verifiedBytes(name, manifestPromise, given = Promise.resolve(null)) {
-  const url = new URL(name, ASSETS);
-  const first = given.then((bytes) => bytes || fetchOk(url).then((r) => r.arrayBuffer()));
-  first.catch(quietly); // awaited below, after the manifest
-  const manifest = await manifestPromise;
-  const expected = manifest.files && manifest.files[name];
-  if (!expected || typeof expected.sha256 !== "string") {
-    throw new LoadError(`manifest.json does not list ${name}`);
+function concat(chunks, length) {
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
   }
-  let bytes = new Uint8Array(await first);
-  if ((await sha256Hex(bytes)) === expected.sha256) return bytes;
-  bytes = new Uint8Array(await (await fetchOk(url, { cache: "reload" })).arrayBuffer());
-  if ((await sha256Hex(bytes)) === expected.sha256) return bytes;
-  throw new LoadError(`${name} is damaged (it does not match the checksum in manifest.json)`);
+  return out;
 }
 
-async function loadManifest() {
-  const response = await fetchOk(new URL("manifest.json", ASSETS), { cache: "no-cache" });
-  try {
-    const manifest = await response.json();
-    mark("manifest");
-    return manifest;
-  } catch {
-    throw new LoadError("manifest.json is not valid JSON");
+/**
+ * A file of the manifest, downloaded with its bytes counted as they arrive (onChunk sees each one),
+ * and checked against its sha256. A file whose name holds its hash cannot be stale, so a mismatch
+ * is damage; rules.json, under its plain name, may be a stale copy in the HTTP cache after a
+ * deploy: it is fetched once more, bypassing the cache, and only then reported as damaged.
+ */
+async function download(base, entry, label, onChunk = quietly) {
+  const url = new URL(entry.url, base);
+  const attempts = onChunk === quietly && entry.url === RULES ? ["default", "reload"] : ["default"];
+  for (const cache of attempts) {
+    const response = await fetchOk(url, label, { cache });
+    const reader = response.body.getReader();
+    const chunks = [];
+    let length = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      length += value.length;
+      if (cache === "default") received(value.length);
+      onChunk(value);
+    }
+    const bytes = concat(chunks, length);
+    if ((await sha256Hex(bytes)) === entry.sha256) return bytes;
   }
+  throw new LoadError(`${label} is damaged (it does not match the checksum in the manifest)`);
 }
 
-// The snapshot, checked against the manifest like the engine, then inflated (it is shipped gzip).
-// Any problem with it is a SnapshotUnusable, never a LoadError: it only costs speed.
-class SnapshotUnusable extends Error {}
-async function loadSnapshot(manifestPromise) {
-  try {
-    const bytes = await verifiedBytes("engine-snapshot.gz", manifestPromise);
-    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-    const inflated = new Uint8Array(await new Response(stream).arrayBuffer());
-    mark("snapshot");
-    return inflated;
-  } catch (err) {
-    throw new SnapshotUnusable(describe(err));
-  }
-}
-
-async function loadRuntime(manifestPromise) {
-  if (typeof WebAssembly !== "object") throw new LoadError("this browser does not support WebAssembly");
-  let module;
-  try {
-    module = await import(new URL("pyodide.mjs", PYODIDE).href);
-  } catch (err) {
-    throw new LoadError(`could not load Pyodide (${err.message || err})`);
-  }
-  // Python starts at once, from the build's memory snapshot (Python started, quiz.api imported:
-  // quiz/build/snapshot.py) while it downloads; the manifest (a revalidation round trip) is checked
-  // meanwhile, and a version mismatch still fails loading before the engine is used. A snapshot
-  // that is missing, damaged or refused by Pyodide costs speed only: Python then starts normally.
-  const quiet = () => {};
-  const options = { indexURL: PYODIDE.href, stdout: quiet, stderr: quiet };
-  const snapshot = loadSnapshot(manifestPromise);
-  snapshot.catch(quietly);
-  let starting = module.loadPyodide({ ...options, _loadSnapshot: snapshot }).catch((err) => {
-    if (err instanceof LoadError) throw err;
-    timings.snapshot = `not used (${describe(err)})`;
-    return module.loadPyodide(options);
+/**
+ * One of the large files, decompressed: {ready, blob(), stream()}. Downloaded (zstd), it is
+ * decompressed as its bytes arrive, and the first stream() gets them at once (the wasm goes
+ * straight to the compiler); every decompressed chunk is also kept, for the local copy and for a
+ * second reader. `ready` settles when the file is whole and checked.
+ */
+function downloaded(base, entry, label, decoderModule) {
+  let controller;
+  const first = new ReadableStream({ start: (c) => (controller = c) });
+  const chunks = [];
+  let inflater = null;
+  const compressed = decoderModule().then((decoder) => {
+    inflater = new decoder.Decompress((chunk) => {
+      chunks.push(chunk);
+      controller.enqueue(chunk);
+    });
+    return download(base, entry, label, (chunk) => inflater && inflater.push(chunk));
+  }).catch((err) => {
+    throw err instanceof LoadError ? err : new LoadError(`${label} is damaged (${err.message || err})`);
   });
-  starting.catch(quietly);
-  const manifest = await manifestPromise;
-  const expected = manifest.pyodide && manifest.pyodide.version;
-  if (expected && module.version !== expected) {
-    throw new LoadError(`Pyodide ${module.version} was loaded, the site expects ${expected}`);
-  }
-  let pyodide;
+  const ready = compressed.then(
+    () => {
+      inflater.push(new Uint8Array(0), true);
+      inflater = null;
+      controller.close();
+    },
+    (err) => {
+      inflater = null;
+      controller.error(err);
+      throw err;
+    },
+  );
+  ready.catch(quietly);
+  const blob = ready.then(() => new Blob(chunks));
+  let used = false;
+  return {
+    ready,
+    blob: () => blob,
+    stream() {
+      if (used) return blobStream(blob);
+      used = true;
+      return first;
+    },
+  };
+}
+
+/** One of the large files from the local copy a previous visit kept (see LocalCopy). */
+function kept(blob) {
+  const ready = Promise.resolve(blob);
+  return { ready, blob: () => ready, stream: () => blobStream(ready) };
+}
+
+function blobStream(blob) {
+  return new ReadableStream({
+    async start(c) {
+      c.enqueue(new Uint8Array(await (await blob).arrayBuffer()));
+      c.close();
+    },
+  });
+}
+
+// Pyodide fetches its wasm and its standard library itself: it gets the decompressed downloads.
+const served = new Map();
+const realFetch = self.fetch.bind(self);
+self.fetch = async (input, init) => {
+  const url = typeof input === "string" || input instanceof URL ? String(input) : input.url;
+  const serve = served.get(url);
+  return serve ? serve() : realFetch(input, init);
+};
+
+// --- Pyodide's parts ---------------------------------------------------------------------------------
+
+async function importOk(url, label) {
   try {
-    pyodide = await starting;
+    return await import(url.href);
   } catch (err) {
-    // e.g. a damaged python_stdlib.zip: Python exits while starting ("Program terminated...")
-    throw err instanceof LoadError ? err : new LoadError(`Python could not start (${describe(err)})`);
+    throw new LoadError(`could not load ${label} (${err.message || err})`);
+  }
+}
+
+/** Emscripten's glue: imported as a script when the host compresses scripts, else from the zstd copy. */
+async function loadGlue(base, files, compressedScripts, decoderModule) {
+  const plain = () => importOk(new URL(files.glue.url, base), "pyodide.asm.mjs").then((m) => m.default);
+  if (compressedScripts) return plain();
+  const text = await downloaded(base, files["glue.zst"], "pyodide.asm.mjs", decoderModule).blob();
+  const url = URL.createObjectURL(new Blob([text], { type: "text/javascript" }));
+  try {
+    return (await import(url)).default;
+  } catch {
+    return plain(); // a Content-Security-Policy without blob: — the host's copy, however it is sent
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+// --- the local copy -----------------------------------------------------------------------------
+
+/**
+ * What a first visit keeps for the next one, in this site's Cache Storage: the large files
+ * decompressed (no download, no decompression next time) and a memory snapshot of Python right
+ * after the engine was imported (no Python start-up next time). Keys are made from the files'
+ * hashed names, so a new deploy never reads an old copy, and whatever the current files do not
+ * name is deleted when the copy is written. Only ever a speed-up: without Cache Storage (not a
+ * secure context, private browsing, storage full) the worker downloads and starts as on a first
+ * visit, and after any loading failure the copy is deleted so the next attempt starts clean.
+ */
+class LocalCopy {
+  constructor(cache) {
+    this.cache = cache;
+  }
+
+  static async open() {
+    try {
+      return new LocalCopy(typeof caches === "object" ? await caches.open(STORE) : null);
+    } catch {
+      return new LocalCopy(null);
+    }
+  }
+
+  get usable() {
+    return this.cache !== null;
+  }
+
+  /** The copy kept under `key` as a Blob, if it is whole: its sha256 is the one written with it. */
+  async read(key) {
+    try {
+      const response = this.cache && (await this.cache.match(key));
+      if (!response) return null;
+      const blob = await response.blob();
+      if ((await sha256Hex(await blob.arrayBuffer())) === response.headers.get(CHECKSUM)) return blob;
+      await this.forget(key); // damaged on disk: download it again
+    } catch {
+      // unreadable: as if there were none
+    }
+    return null;
+  }
+
+  /** Writes `entries` ([key, () => Blob]) with their sha256, then deletes every key not named. */
+  async keep(entries) {
+    if (!this.cache) return;
+    try {
+      for (const [key, body] of entries) {
+        const blob = await body();
+        const headers = { [CHECKSUM]: await sha256Hex(await blob.arrayBuffer()) };
+        await this.cache.put(key, new Response(blob, { headers }));
+      }
+      const wanted = new Set(entries.map(([key]) => key));
+      for (const request of await this.cache.keys()) if (!wanted.has(request.url)) await this.cache.delete(request);
+      self.postMessage({ type: "kept" });
+    } catch {
+      // storage full or refused: the next visit downloads again
+    }
+  }
+
+  async forget(key = null) {
+    try {
+      if (key) await this.cache?.delete(key);
+      else if (typeof caches === "object") await caches.delete(STORE);
+    } catch {
+      // nothing to forget
+    }
+  }
+}
+
+async function gunzip(blob) {
+  return new Uint8Array(await new Response(blob.stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer());
+}
+
+function gzipped(bytes) {
+  return new Response(new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"))).blob();
+}
+
+// --- boot --------------------------------------------------------------------------------------------
+
+async function boot({ manifest: manifestUrl, compressedScripts }) {
+  const base = new URL(manifestUrl);
+  const manifest = await (await fetchOk(base, "the manifest")).json().catch(() => {
+    throw new LoadError("the manifest is not valid JSON");
+  });
+  mark("manifest");
+  const files = manifest.files;
+  const local = await LocalCopy.open();
+  const keys = localKeys(base, files);
+  const [localWasm, localPython, localSnapshot] = await Promise.all([
+    local.read(keys.wasm),
+    local.read(keys.python),
+    local.read(keys.snapshot),
+  ]);
+  let decoder = null;
+  const decoderModule = () => (decoder ??= importOk(new URL(files.decoder.url, base), "the zstd decoder"));
+  if (!localWasm) expect(files["wasm.zst"].size);
+  if (!localPython) expect(files["python.zst"].size);
+  if (!compressedScripts) expect(files["glue.zst"].size);
+  const rulesBytes = rulesFromPage.then((bytes) => {
+    if (bytes) return verified(bytes, files["rules.json"], "rules.json", base);
+    expect(files["rules.json"].size);
+    return download(base, files["rules.json"], "rules.json");
+  });
+  rulesBytes.catch(quietly);
+  postProgress();
+
+  const wasm = localWasm ? kept(localWasm) : downloaded(base, files["wasm.zst"], "pyodide.asm.wasm", decoderModule);
+  const python = localPython ? kept(localPython) : downloaded(base, files["python.zst"], "the Python bundle", decoderModule);
+  // A damaged download fails loading at once, with its own reason; Pyodide is never handed it
+  // (it would only log the error and wait for ever).
+  for (const file of [wasm, python]) file.ready.catch(reportFailure);
+  served.set(WASM_URL, async () => new Response(wasm.stream(), { headers: { "Content-Type": WASM } }));
+  served.set(PYTHON_URL, async () => new Response(await python.blob().catch(() => new Promise(quietly))));
+  const glue = loadGlue(base, files, compressedScripts, decoderModule);
+  const loader = importOk(new URL(files.loader.url, base), "Pyodide's loader");
+  const snapshot = localSnapshot ? gunzip(localSnapshot).catch(() => null) : Promise.resolve(null);
+  for (const p of [wasm.ready, python.ready, glue, loader]) p.catch(quietly);
+  // Everything it waits for has arrived: from here on, only Python's start (engine-client.js gives
+  // that its own time limit, not the one for a stalled download).
+  Promise.all([wasm.ready, python.ready, glue, loader, rulesBytes]).then(() => {
+    progress.done = true;
+    postProgress();
+    mark("downloads");
+  }, quietly);
+
+  const { loadPyodide } = await loader;
+  const options = {
+    indexURL: VIRTUAL.href,
+    stdLibURL: PYTHON_URL,
+    lockFileContents: JSON.stringify(manifest.pyodide.lock),
+    createPyodideModule: await glue,
+    stdout: quietly,
+    stderr: quietly,
+  };
+  const restorable = await snapshot;
+  let pyodide = null;
+  if (restorable) {
+    try {
+      pyodide = await loadPyodide({ ...options, _loadSnapshot: restorable });
+      timings.snapshot = "restored";
+    } catch (err) {
+      timings.snapshot = `not used (${describe(err)})`;
+      local.forget(keys.snapshot);
+    }
+  }
+  let made = null;
+  if (!pyodide) {
+    pyodide = await loadPyodide(local.usable ? { ...options, _makeSnapshot: true } : options);
+    pyodide.runPython(IMPORT);
+    if (local.usable) {
+      try {
+        made = pyodide.makeMemorySnapshot();
+        timings.snapshot = "made";
+      } catch (err) {
+        timings.snapshot = `not made (${describe(err)})`;
+      }
+    }
   }
   mark("pyodide");
-  return pyodide;
-}
-
-async function boot() {
-  // Everything starts at once: the manifest, the engine, the rules and Pyodide download in parallel.
-  const enginePromise = verifiedBytes("engine.zip", manifestPromise);
-  const rulesPromise = verifiedBytes("rules.json", manifestPromise, rulesFromPage);
-  const runtimePromise = loadRuntime(manifestPromise);
-  // Avoid unhandled-rejection noise: Promise.all below reports the first failure.
-  for (const p of [manifestPromise, enginePromise, rulesPromise, runtimePromise]) p.catch(quietly);
-
-  const [manifest, engineZip, rulesBytes, pyodide] = await Promise.race([
-    Promise.all([manifestPromise, enginePromise, rulesPromise, runtimePromise]),
-    loadFailure,
-  ]);
-  mark("downloads");
-  pyodide.unpackArchive(engineZip, "zip");
   pyodide.runPython(BOOT);
   const configure = pyodide.globals.get("_ipma_configure");
-  const handle = pyodide.globals.get("_ipma_handle");
   try {
     // Strings only: JavaScript null would arrive as pyodide's jsnull, not None.
-    configure(new TextDecoder().decode(rulesBytes), String(manifest.on || ""));
+    configure(new TextDecoder().decode(await rulesBytes), String(manifest.on || ""));
   } finally {
     configure.destroy();
   }
   mark("engine");
-  return handle;
+  const entries = [
+    [keys.wasm, wasm.blob],
+    [keys.python, python.blob],
+  ];
+  if (made) entries.push([keys.snapshot, () => gzipped(made)]);
+  else if (localSnapshot && timings.snapshot === "restored") entries.push([keys.snapshot, () => localSnapshot]);
+  const complete = localWasm && localPython && !made;
+  return { handle: pyodide.globals.get("_ipma_handle"), keep: complete ? null : () => local.keep(entries) };
+}
+
+/** Where the local copy keeps each file: made from their hashed names, so a deploy changes them. */
+function localKeys(base, files) {
+  const wasm = files["wasm.zst"];
+  const python = files["python.zst"];
+  const at = (name) => new URL(`local/${name}`, base).href;
+  return {
+    wasm: at(wasm.url.replace(/\.zst$/, "")),
+    python: at(python.url.replace(/\.zst$/, "")),
+    snapshot: at(`snapshot.${wasm.sha256.slice(0, 12)}.${python.sha256.slice(0, 12)}.gz`),
+  };
+}
+
+async function verified(bytes, entry, label, base) {
+  const data = new Uint8Array(bytes);
+  if ((await sha256Hex(data)) === entry.sha256) return data;
+  expect(entry.size);
+  return download(base, entry, label); // the page's copy was stale or damaged: the worker's own
 }
 
 function quietly() {}
@@ -251,35 +476,33 @@ function describe(err) {
   return lines[lines.length - 1].slice(0, 500);
 }
 
-// rules.json from the page (engine-client.js posts it as soon as it has it). Listening starts
-// before boot() so the message cannot be missed.
+// Messages from the page. Listening starts at once so that nothing sent before boot is missed.
 let receiveRules;
 const rulesFromPage = new Promise((resolve) => {
   receiveRules = resolve;
 });
+let receiveStart;
+const started = new Promise((resolve) => {
+  receiveStart = resolve;
+});
 self.addEventListener("message", (event) => {
-  if (event.data && event.data.type === "rules") receiveRules(event.data.bytes || null);
+  const data = event.data;
+  if (!data || typeof data !== "object") return;
+  if (data.type === "start") receiveStart(data);
+  else if (data.type === "rules") receiveRules(data.bytes || null);
 });
 
-// Pyodide leaves some of its own promises without a handler (a failed download of the standard
-// library rejects one): while loading, that is a load failure (reported once, as such) rather than
-// an uncaught error in the console. Once the engine is ready, nothing is hidden.
-let loaded = false;
-self.addEventListener("unhandledrejection", (event) => {
-  if (loaded) return;
-  event.preventDefault();
-  reportFailure(new LoadError(describe(event.reason)));
-});
-
-// The manifest, fetched once: boot() and the standard library's check both read it.
-const manifestPromise = loadManifest();
-const handlePromise = boot();
+const handlePromise = started.then((start) => Promise.race([boot(start), loadFailure]));
 handlePromise.then(
-  () => {
+  ({ keep }) => {
     loaded = true;
     self.postMessage({ type: "ready", timings });
+    if (keep) keep(); // after "ready": the visitor never waits for it
   },
-  (err) => self.postMessage({ type: "failed", message: describe(err) }),
+  async (err) => {
+    await new LocalCopy(null).forget(); // a damaged local copy must not fail the next visit too
+    self.postMessage({ type: "failed", message: describe(err) });
+  },
 );
 
 self.addEventListener("message", async (event) => {
@@ -287,7 +510,7 @@ self.addEventListener("message", async (event) => {
   if (!request || typeof request !== "object" || request.type) return;
   let handle;
   try {
-    handle = await handlePromise;
+    ({ handle } = await handlePromise);
   } catch {
     return; // "failed" was posted; the page rejects pending requests itself
   }

@@ -2,6 +2,10 @@
 // moves between screens and keeps the answers; the Python engine (quiz.api via the worker) decides
 // which question comes next, whether the answers are valid, and the result.
 //
+// The engine's answers for the first screens are already in the page: the build asked it for every
+// state that choice and yes/no answers alone can reach (quiz/build/step_table.py), keyed by the exact
+// answers. Those screens show at once; anything else waits for Python, with its download progress.
+//
 // Screens live in the URL's query (?question=ID, ?page=check-answers, ?page=result), one history
 // entry each, so the browser's back button works; answers live in sessionStorage (this tab) and,
 // for the share link only, in the URL fragment. Nothing is ever sent to a server.
@@ -28,10 +32,11 @@ import {
   failureView,
   headquarters,
   notice,
-  preparingMessage,
+  progressMessage,
   questionForm,
   readValue,
   resultView,
+  updateProgress,
   validate,
 } from "./quiz-views.js";
 
@@ -66,6 +71,7 @@ class Quiz {
     this.notices = h("div", { class: "ipma-quiz__notices" });
     this.main = h("div", { class: "ipma-quiz__main" });
     this.early = takeStaticQuestion(root); // read before the DOM below replaces it
+    this.steps = readStepTable(root); // the engine's own answers for the first screens, or null
     root.classList.add("ipma-quiz");
     root.replaceChildren(this.notices, this.status, this.main, this.announcer);
   }
@@ -116,17 +122,19 @@ class Quiz {
 
   onEngineState() {
     if (this.engine.state === "failed") {
-      this.showFailure(this.failureReason());
+      this.showFailure(this.failureReason(), this.engine);
       return;
     }
     if (this.engine.state === "ready") {
       this.setPreparing(false);
       this.checkFirstQuestion();
+    } else if (this.progress) {
+      updateProgress(this.progress, this.engine.progress);
     }
   }
 
   failureReason() {
-    return this.engine.failure ? `it could not be loaded (${this.engine.failure})` : "it could not be loaded";
+    return this.engine.failure || "it could not be loaded";
   }
 
   // --- screens ---------------------------------------------------------------------------------
@@ -266,12 +274,13 @@ class Quiz {
       this.freshStart("The quiz's questions have changed since you started. Start again below.");
       return;
     }
+    const answers = pathAnswers(this.state, index);
     this.main.replaceChildren();
-    if (this.engine.state !== "ready") this.setPreparing(true, true);
+    if (!this.lookup(answers) && this.engine.state !== "ready") this.setPreparing(true, true);
     else this.form = null;
     let step;
     try {
-      step = await this.engine.request("next_step", { answers: pathAnswers(this.state, index) });
+      step = await this.nextStep(answers);
     } catch (err) {
       if (token === this.token) this.onEngineError(err);
       return;
@@ -326,7 +335,7 @@ class Quiz {
     const token = this.token;
     const answers = pathAnswers(this.state);
     const key = JSON.stringify(answers);
-    let result = this.results.get(key);
+    let result = this.results.get(key) || this.tableResult(answers);
     if (!result) {
       this.main.replaceChildren();
       if (this.engine.state !== "ready") this.setPreparing(true, true);
@@ -391,12 +400,11 @@ class Quiz {
   async advance() {
     const token = ++this.token;
     this.busy = true;
-    const waiting = this.engine.state !== "ready";
-    if (waiting) this.setPreparing(true);
     try {
       for (;;) {
         const answers = pathAnswers(this.state);
-        const step = await this.engine.request("next_step", { answers });
+        if (!this.lookup(answers) && this.engine.state !== "ready") this.setPreparing(true);
+        const step = await this.nextStep(answers);
         if (token !== this.token) return;
         if (step.done) {
           this.state.done = true;
@@ -427,7 +435,7 @@ class Quiz {
       return;
     }
     if (err.type === "EngineUnavailable") {
-      this.showFailure(this.failureReason());
+      this.showFailure(this.failureReason(), this.engine);
       return;
     }
     // The engine refused the answers (AnswerError): the saved answers no longer fit the questions.
@@ -436,7 +444,7 @@ class Quiz {
 
   /** Once Python is ready, confirm the first question shown from rules.json is the engine's first. */
   async checkFirstQuestion() {
-    if (this.checkedFirst || this.failed) return;
+    if (this.checkedFirst || this.failed || this.lookup({})) return; // the table is the engine's
     const first = this.state.steps[0];
     if (!first || this.state.steps.length > 1) return; // restoring, or already past the first
     this.checkedFirst = true;
@@ -473,16 +481,17 @@ class Quiz {
     const token = ++this.token;
     window.history.replaceState(window.history.state, "", urlForView({ kind: "result" }));
     this.main.replaceChildren();
-    if (this.engine.state !== "ready") this.setPreparing(true, true);
-    else this.form = null;
+    this.form = null;
     const state = emptyState();
     try {
       for (let guard = 0; guard < 100; guard += 1) {
-        const step = await this.engine.request("next_step", { answers: pathAnswers(state) });
+        const path = pathAnswers(state);
+        if (!this.lookup(path) && this.engine.state !== "ready") this.setPreparing(true, true);
+        const step = await this.nextStep(path);
         if (token !== this.token) return;
         if (step.done) {
           state.done = true;
-          this.results.set(JSON.stringify(pathAnswers(state)), step.result);
+          this.results.set(JSON.stringify(path), step.result);
           break;
         }
         const id = step.question.id;
@@ -496,7 +505,7 @@ class Quiz {
       }
     } catch (err) {
       if (token !== this.token) return;
-      if (err instanceof EngineError && err.type === "EngineUnavailable") this.showFailure(this.failureReason());
+      if (err instanceof EngineError && err.type === "EngineUnavailable") this.showFailure(this.failureReason(), this.engine);
       else this.freshStart(`This result link could not be opened: ${err.message || err}. Start the quiz below.`);
       return;
     }
@@ -526,12 +535,12 @@ class Quiz {
     this.go(this.resolveView(null));
   }
 
-  showFailure(reason) {
+  showFailure(reason, engine = null) {
     if (this.failed) return;
     this.failed = true;
     this.token += 1;
     this.setPreparing(false);
-    const { element, heading } = failureView({ reason, what: "quiz", links: this.links() });
+    const { element, heading } = failureView({ reason, engine, what: "quiz", links: this.links() });
     this.main.replaceChildren(element);
     this.notices.replaceChildren();
     if (this.root.contains(document.activeElement) || this.busy) focus(heading);
@@ -551,10 +560,36 @@ class Quiz {
 
   /** The question to render: the engine's own when it sent one, else built from rules.json. */
   question(id) {
-    return this.engineQuestions.get(id) || questionFromRules(this.rules, id);
+    return this.engineQuestions.get(id) || this.tableQuestion(id) || questionFromRules(this.rules, id);
+  }
+
+  /** The engine's step for exactly these answers, from the table the build put in the page. */
+  lookup(answers) {
+    const step = this.steps ? this.steps[JSON.stringify(answers)] : undefined;
+    return step && typeof step === "object" ? step : null;
+  }
+
+  /** The engine's next step: from the table when it has these answers, else from the worker. */
+  async nextStep(answers) {
+    return this.lookup(answers) || this.engine.request("next_step", { answers });
+  }
+
+  /** The result of a complete set of answers the table holds (next_step's result is classify's). */
+  tableResult(answers) {
+    const step = this.lookup(answers);
+    return step && step.done ? step.result : null;
+  }
+
+  tableQuestion(id) {
+    for (const step of Object.values(this.steps || {})) {
+      if (step && !step.done && step.question && step.question.id === id) return step.question;
+    }
+    return null;
   }
 
   firstQuestionId() {
+    const step = this.lookup({});
+    if (step && !step.done) return step.question.id;
     const questions = (this.rules && this.rules.questions) || [];
     const first = questions.find((q) => !q.ask_when) || questions[0];
     return first ? first.id : null;
@@ -568,11 +603,14 @@ class Quiz {
     action();
   }
 
-  /** The visible, honest waiting state (aria-busy + live region) while Python is still loading. */
+  /** The visible, honest waiting state (aria-busy, live region, download progress) while Python loads. */
   setPreparing(on, replaceMain = false) {
     if (on) {
       this.root.setAttribute("aria-busy", "true");
-      if (!this.status.firstChild) this.status.append(preparingMessage());
+      if (!this.progress) {
+        this.progress = progressMessage(this.engine.progress, "quiz");
+        this.status.replaceChildren(this.progress);
+      }
       if (this.form) {
         const button = this.form.querySelector("button[type=submit]");
         if (button) button.setAttribute("aria-disabled", "true");
@@ -581,6 +619,7 @@ class Quiz {
     } else {
       this.root.removeAttribute("aria-busy");
       this.status.replaceChildren();
+      this.progress = null;
       if (this.form) {
         const button = this.form.querySelector("button[type=submit]");
         if (button) button.removeAttribute("aria-disabled");
@@ -646,6 +685,21 @@ function takeStaticQuestion(root) {
     total: Number(form.getAttribute("data-ipma-total")) || null,
     focusId: active && active.id && form.contains(active) ? active.id : null,
   };
+}
+
+/**
+ * The engine's steps the build put in the page (quiz/build/step_table.py: the mount's
+ * data-ipma-steps), keyed by the exact answers (JSON, in the order asked), or null.
+ */
+function readStepTable(root) {
+  const text = root.getAttribute("data-ipma-steps");
+  if (!text) return null;
+  try {
+    const table = JSON.parse(text);
+    return table && typeof table === "object" && !Array.isArray(table) ? table : null;
+  } catch {
+    return null; // a damaged table only costs speed: the worker answers instead
+  }
 }
 
 /** A question in the engine's next_step shape, from the rules export (before Python is ready). */

@@ -588,8 +588,51 @@ export function resultView({ result, shareUrl, links, onCopy, onPrint, onRestart
 // --- loading and failure ---------------------------------------------------------------------------
 
 /** The honest "preparing" message while Python loads and an answer needs it. */
-export function preparingMessage(text = "Preparing the quiz engine… This takes a few seconds the first time.") {
-  return h("p", { class: "ipma-preparing" }, h("span", { class: "ipma-spinner", "aria-hidden": "true" }), text);
+/**
+ * While the visitor waits for the engine: what it is doing, and how far its download has got
+ * ("1.2 of 3.4 MB"), with a progress bar. `what` is "quiz" or "calculator". The first sentence is
+ * announced once (role=status); the figures update in place without being read out each time.
+ */
+export function progressMessage(progress, what) {
+  const figures = h("span", { class: "ipma-progress__figures" });
+  const bar = h("progress", { class: "ipma-progress__bar", "aria-label": `Download of the ${what}` });
+  const element = h(
+    "div",
+    { class: "ipma-progress" },
+    h(
+      "p",
+      { class: "ipma-preparing" },
+      h("span", { class: "ipma-spinner", "aria-hidden": "true" }),
+      h("span", { role: "status", text: `Preparing the ${what}. It runs in your browser and downloads once.` }),
+    ),
+    h("p", { class: "ipma-progress__line" }, figures, bar),
+  );
+  updateProgress(element, progress);
+  return element;
+}
+
+/** Shows `progress` ({loaded, total, done}, in bytes) in a progressMessage element. */
+export function updateProgress(element, progress) {
+  const figures = element.querySelector(".ipma-progress__figures");
+  const bar = element.querySelector(".ipma-progress__bar");
+  if (!progress || !progress.total) {
+    figures.textContent = "Starting the download…";
+    bar.removeAttribute("value");
+    return;
+  }
+  if (progress.done) {
+    figures.textContent = `Downloaded ${megabytes(progress.total)} MB. Starting…`;
+    bar.max = 1;
+    bar.value = 1;
+    return;
+  }
+  figures.textContent = `${megabytes(progress.loaded)} of ${megabytes(progress.total)} MB downloaded`;
+  bar.max = progress.total;
+  bar.value = Math.min(progress.loaded, progress.total);
+}
+
+function megabytes(bytes) {
+  return (bytes / 1e6).toFixed(1);
 }
 
 /**
@@ -605,19 +648,37 @@ export function headquarters(rules) {
 }
 
 /**
- * What to do when the engine cannot run: the reason, then the comparison page and Headquarters.
- * `alternatives` is the sentence before those two links.
+ * What to do when the engine could not load: what happened, honestly, then try again, or the
+ * comparison page and Headquarters. `engine` (when the engine is the cause) gives the download's
+ * size and whether the line stalled; `alternatives` is the sentence before the two links.
  */
-export function failureView({ reason, what, links, alternatives = "You can still find your category without it:" }) {
-  const heading = h("h2", { tabindex: "-1", text: `The ${what} cannot run in this browser right now` });
+export function failureView({ reason, what, links, engine = null, alternatives = "You can also find your category without it:" }) {
+  const heading = h("h2", { tabindex: "-1", text: `The ${what} could not finish loading` });
   const hq = links.headquarters;
+  const size = engine && engine.progress && engine.progress.total ? megabytes(engine.progress.total) : null;
+  const download = size
+    ? `The ${what} runs in your browser: the first time, it downloads about ${size} MB, which takes a minute or so on a slow mobile connection. Later visits reuse it.`
+    : `The ${what} runs in your browser, and downloads its program the first time you use it.`;
+  const cause = engine && engine.stalled ? `The connection stopped: ${reason}.` : `It stopped because ${reason}.`;
   return {
     heading,
     element: h(
       "div",
       { class: "ipma-notice ipma-notice--error ipma-failure", role: "alert" },
       heading,
-      h("p", { text: `The ${what} needs to download a small program that runs in your browser, and ${reason}.` }),
+      h("p", { text: cause }),
+      h("p", { text: download }),
+      h("p", { text: "Check your connection and try again. Your answers are kept." }),
+      h(
+        "p",
+        {},
+        h("button", {
+          type: "button",
+          class: "md-button md-button--primary ipma-button",
+          text: "Try again",
+          onclick: () => window.location.reload(),
+        }),
+      ),
       h("p", { text: alternatives }),
       h(
         "ul",
@@ -626,16 +687,6 @@ export function failureView({ reason, what, links, alternatives = "You can still
         hq
           ? h("li", {}, "ask ", h("a", { href: hq.url, rel: "noopener", text: hq.name }), ".")
           : h("li", { text: "ask IPMA Headquarters." }),
-      ),
-      h(
-        "p",
-        {},
-        h("button", {
-          type: "button",
-          class: "md-button ipma-button",
-          text: "Try again",
-          onclick: () => window.location.reload(),
-        }),
       ),
     ),
   };

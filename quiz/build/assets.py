@@ -1,4 +1,26 @@
-"""Pyodide asset packaging: the engine zip shipped to the browser (and used by the Node tests)."""
+"""The quiz's browser assets: what the quiz and calculator pages download, and how they find it.
+
+Everything the engine's worker loads lives in ``assets/engine/`` under a name that holds the hash
+of its bytes (``pyodide.asm.3f2a9c01b4e7.wasm.zst``): a file's content can never change under its
+name, so hosts may cache it for a year (``_headers``, quiz/build/csp.py) and a visitor never mixes
+files of two deploys. ``manifest.<hash>.json`` lists them with their sha256 and size; every page
+names it in ``<meta name="ipma:engine">`` (overrides/main.html), so the worker needs no request to
+find it, and revalidates nothing on a repeat visit.
+
+What the worker downloads (issue 12: at most 4 MB on a first visit, whether the host compresses or
+not), the big files zstd-compressed (quiz/build/compress.py) and decompressed in the worker:
+
+- ``pyodide.asm.*.wasm.zst``: Pyodide's WebAssembly (9.6 MB, 2.9 MB as zstd);
+- ``python.*.zip.zst``: the standard library modules the engine uses and the engine itself,
+  compiled (quiz/build/python_bundle.py), in place of Pyodide's 2.5 MB ``python_stdlib.zip``;
+- ``pyodide.asm.*.mjs`` (Emscripten's glue, for hosts that compress JavaScript) and
+  ``pyodide.asm.*.mjs.zst`` (the same for hosts that do not: the worker imports it from a blob);
+- ``pyodide.*.mjs`` (Pyodide's loader) and ``fzstd.*.mjs`` (the zstd decoder, npm ``fzstd``);
+- ``assets/rules.json`` (the page reads it too, under its plain name).
+
+No ``pyodide-lock.json``: the worker loads no package, and gives Pyodide the lock file's ``info``
+(from the manifest) with no package in it.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +30,15 @@ import io
 import json
 import os
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
+
+from quiz.build.compress import zstd
+from quiz.build.python_bundle import BundleError, python_bundle
 
 # The runtime package: quiz/ itself (this file lives in quiz/build/).
 QUIZ_DIR = Path(__file__).resolve().parent.parent
+REPO_ROOT = QUIZ_DIR.parent
 
 # Fixed metadata so the same sources always give the same bytes.
 _EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -19,13 +46,26 @@ _FILE_MODE = 0o100644 << 16  # regular file, rw-r--r--
 _EXCLUDED_DIRS = {"build", "__pycache__"}  # build/ only at the top of the package
 _EXCLUDED_SUFFIXES = {".pyc", ".pyo"}
 
+# Site-relative URIs.
+RULES_URI = "assets/rules.json"
+ENGINE_DIR = "assets/engine/"
+
+MANIFEST_FORMAT = 2
+
+
+class AssetsError(RuntimeError):
+    """A browser asset cannot be produced (node_modules/pyodide missing...); says how to fix it."""
+
+
+# --- the engine package ---------------------------------------------------------------------------
+
 
 def engine_files(package_dir: Path = QUIZ_DIR) -> list[tuple[str, Path]]:
     """The files of the runtime package as sorted (archive name, path) pairs.
 
-    Archive names are POSIX paths starting with the package name (``quiz/api.py``), so unpacking
-    the zip into a directory on ``sys.path`` makes the package importable. Skipped: ``build/`` at
-    the top of the package, ``__pycache__`` anywhere, compiled files and dotfiles.
+    Archive names are POSIX paths starting with the package name (``quiz/api.py``), so the zip on
+    ``sys.path`` makes the package importable. Skipped: ``build/`` at the top of the package,
+    ``__pycache__`` anywhere, compiled files and dotfiles.
     """
     package_dir = Path(package_dir).resolve()
     found: list[tuple[str, Path]] = []
@@ -48,7 +88,8 @@ def engine_files(package_dir: Path = QUIZ_DIR) -> list[tuple[str, Path]]:
 
 
 def engine_zip_bytes(package_dir: Path = QUIZ_DIR) -> bytes:
-    """The engine zip as bytes: sorted entries, fixed timestamps and modes, byte-reproducible."""
+    """The engine's sources as a zip: sorted entries, fixed timestamps and modes, byte-reproducible.
+    (The browser gets them compiled, in the Python bundle; the Node tests run this zip.)"""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for arcname, path in engine_files(package_dir):
@@ -61,11 +102,8 @@ def engine_zip_bytes(package_dir: Path = QUIZ_DIR) -> bytes:
 
 
 def build_engine_zip(dest_path: str | os.PathLike[str], package_dir: Path = QUIZ_DIR) -> str:
-    """Write the runtime ``quiz`` package (without ``quiz/build/``) as a zip to ``dest_path``.
-
-    Returns the sha256 hex digest of the written bytes. ``package_dir`` defaults to the real
-    ``quiz/``; tests pass another package directory to package a stand-in engine.
-    """
+    """Write the runtime ``quiz`` package (without ``quiz/build/``) as a zip to ``dest_path``;
+    returns the sha256 hex digest of the bytes written."""
     data = engine_zip_bytes(package_dir)
     dest = Path(dest_path)
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -73,49 +111,15 @@ def build_engine_zip(dest_path: str | os.PathLike[str], package_dir: Path = QUIZ
     return hashlib.sha256(data).hexdigest()
 
 
-# --- the browser assets: what the quiz and calculator pages load ---------------------------------
-
-REPO_ROOT = QUIZ_DIR.parent
-
-# Site-relative URIs. The worker (docs/javascripts/engine-worker.mjs) derives the same names from
-# its own URL, so the site can be served under any sub-path.
-RULES_URI = "assets/rules.json"
-ENGINE_URI = "assets/engine.zip"
-MANIFEST_URI = "assets/manifest.json"
-SNAPSHOT_URI = "assets/engine-snapshot.gz"  # quiz/build/snapshot.py
-PYODIDE_URI = "assets/pyodide/"
-
-# Only what ``loadPyodide`` fetches when no package is loaded: the loader, the Emscripten module,
-# the wasm binary, the standard library and the lock file (read at start-up even with no package).
-# No source maps, no console pages, no classic-script ``pyodide.js``: the worker is a module worker.
-PYODIDE_FILES = (
-    "pyodide.mjs",
-    "pyodide.asm.mjs",
-    "pyodide.asm.wasm",
-    "python_stdlib.zip",
-    "pyodide-lock.json",
-)
-
-MANIFEST_FORMAT = 1
-
-
-class AssetsError(RuntimeError):
-    """A browser asset cannot be produced (node_modules/pyodide missing...); says how to fix it."""
-
-
-def rules_json_bytes(rules_json: dict) -> bytes:
-    """The rules export as compact UTF-8 JSON with sorted keys.
-
-    Sorted keys make the bytes (and so the sha256 in the manifest) depend on the rules only, never
-    on dict insertion order; compact separators because every visitor of the quiz downloads it.
-    """
-    return json.dumps(
-        rules_json, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
+# --- Pyodide's files ------------------------------------------------------------------------------
 
 
 def pyodide_dir(repo_root: Path = REPO_ROOT) -> Path:
     return Path(repo_root) / "node_modules" / "pyodide"
+
+
+def fzstd_module(repo_root: Path = REPO_ROOT) -> Path:
+    return Path(repo_root) / "node_modules" / "fzstd" / "esm" / "index.mjs"
 
 
 def pyodide_version(repo_root: Path = REPO_ROOT) -> str:
@@ -129,96 +133,87 @@ def pyodide_version(repo_root: Path = REPO_ROOT) -> str:
         ) from exc
 
 
-def pyodide_files(repo_root: Path = REPO_ROOT) -> list[tuple[str, Path]]:
-    """(site URI, path) of the Pyodide files the browser needs, from node_modules/pyodide.
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise AssetsError(
+            f"{path} is missing ({exc.strerror}): the quiz needs the npm packages; "
+            "run `make install`"
+        ) from None
 
-    The site is self-hosted (no CDN at run time), so a missing file must stop the build with the
-    fix rather than produce a quiz that can never load.
+
+# --- the assets -----------------------------------------------------------------------------------
+
+
+def rules_json_bytes(rules_json: dict) -> bytes:
+    """The rules export as compact UTF-8 JSON with sorted keys: the bytes (and so the sha256 in the
+    manifest) depend on the rules only, never on dict insertion order."""
+    return json.dumps(
+        rules_json, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
+
+
+def hashed_name(name: str, data: bytes) -> str:
+    """``pyodide.asm.wasm.zst`` → ``pyodide.asm.<12 hex>.wasm.zst``: the hash goes before the
+    first suffix the browser reads (``.mjs``, ``.json``, ``.wasm``), so the type stays visible."""
+    digest = hashlib.sha256(data).hexdigest()[:12]
+    for suffix in (".wasm.zst", ".mjs.zst", ".zip.zst", ".mjs", ".json"):
+        if name.endswith(suffix):
+            return f"{name[: -len(suffix)]}.{digest}{suffix}"
+    raise ValueError(f"no known suffix in {name!r}")
+
+
+def _entry(url: str, data: bytes) -> dict:
+    return {"url": url, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+
+
+@dataclass(frozen=True)
+class BrowserAssets:
+    """The files to add to the site (site URI → bytes), and the manifest's site URI."""
+
+    files: dict[str, bytes]
+    manifest_uri: str
+
+
+def browser_assets(rules_json: dict, repo_root: Path, on: dt.date) -> BrowserAssets:
+    """Every file the quiz and calculator pages load.
+
+    ``rules_json`` is ``quiz.export.to_json(rules)``; ``on`` is the build's "in force" date, which
+    the manifest hands to the worker so that the quiz quotes the same year as the pages.
+    Deterministic: the same sources give the same bytes, names included.
     """
     source = pyodide_dir(repo_root)
-    if not source.is_dir():
-        raise AssetsError(
-            f"{source} is missing: the quiz needs the npm pyodide package; run `make install`"
-        )
-    missing = [name for name in PYODIDE_FILES if not (source / name).is_file()]
-    if missing:
-        raise AssetsError(f"{source} lacks {', '.join(missing)}: reinstall it with `make install`")
-    return [(PYODIDE_URI + name, source / name) for name in PYODIDE_FILES]
-
-
-def manifest_bytes(
-    rules: bytes,
-    engine: bytes,
-    version: str,
-    on: dt.date | None = None,
-    snapshot: bytes | None = None,
-    stdlib: bytes | None = None,
-) -> bytes:
-    """``assets/manifest.json``: what the worker checks before it trusts the files it fetched.
-
-    The sha256 of rules.json and engine.zip (a corrupt, truncated or stale-cached file must give
-    the failure message, never a half-working quiz), their sizes, the Pyodide version, and ``on``:
-    the date the build used to decide which dues are in force, so the quiz quotes the same year as
-    the pages (null: the engine's own default, today).
-    """
-    manifest = {
-        "format": MANIFEST_FORMAT,
-        "pyodide": {"version": version, "index": "pyodide/"},
-        "files": {
-            "engine.zip": {"sha256": hashlib.sha256(engine).hexdigest(), "size": len(engine)},
-            "rules.json": {"sha256": hashlib.sha256(rules).hexdigest(), "size": len(rules)},
-        },
-        "on": on.isoformat() if on is not None else None,
-    }
-    if stdlib is not None:  # fetched by Pyodide itself; the worker checks it as it arrives
-        manifest["files"]["pyodide/python_stdlib.zip"] = {
-            "sha256": hashlib.sha256(stdlib).hexdigest(),
-            "size": len(stdlib),
-        }
-    if snapshot is not None:
-        manifest["files"]["engine-snapshot.gz"] = {
-            "sha256": hashlib.sha256(snapshot).hexdigest(),
-            "size": len(snapshot),
-        }
-    return json.dumps(manifest, sort_keys=True, indent=1).encode("utf-8") + b"\n"
-
-
-def browser_assets(
-    rules_json: dict, repo_root: Path = REPO_ROOT, on: dt.date | None = None
-) -> list[tuple[str, bytes | Path]]:
-    """Every file the quiz and calculator pages load, as (site-relative URI, bytes or source path).
-
-    ``rules_json`` is ``quiz.export.to_json(rules)``; ``on`` is the build's "in force" date (see
-    ``manifest_bytes``; default: the plugin's default, ``SOURCE_DATE_EPOCH`` or today). The MkDocs
-    plugin adds each pair with ``File.generated`` in ``on_files``; nothing is written to docs/.
-    The Pyodide files are large and copied as they are (paths); the rest is made here,
-    deterministically, so two builds of the same sources give the same bytes.
-    """
-    if on is None:
-        # The plugin's own default (SOURCE_DATE_EPOCH, else today): pages and quiz then agree even
-        # when the caller does not pass the date it built with.
-        from quiz.build.pages import build_date
-
-        on = build_date(None)
+    version = pyodide_version(repo_root)
     rules = rules_json_bytes(rules_json)
     engine = engine_zip_bytes(QUIZ_DIR)
-    version = pyodide_version(repo_root)
-    pyodide = pyodide_files(repo_root)  # checks node_modules/pyodide first, with the fix
-    stdlib_path = dict(pyodide)[PYODIDE_URI + "python_stdlib.zip"]
-    from quiz.build.snapshot import SnapshotError, snapshot_gz
-
     try:
-        snapshot = snapshot_gz(engine, pyodide_dir(repo_root), version, repo_root)
-    except SnapshotError as exc:
+        python = python_bundle(engine, rules, source, version, repo_root)
+    except BundleError as exc:
         raise AssetsError(str(exc)) from exc
-    assets: list[tuple[str, bytes | Path]] = [
-        (RULES_URI, rules),
-        (ENGINE_URI, engine),
-        (SNAPSHOT_URI, snapshot),
-        (
-            MANIFEST_URI,
-            manifest_bytes(rules, engine, version, on, snapshot, stdlib_path.read_bytes()),
-        ),
-    ]
-    assets.extend(pyodide)
-    return assets
+    glue = _read(source / "pyodide.asm.mjs")
+    contents = {
+        "loader": ("pyodide.mjs", _read(source / "pyodide.mjs")),
+        "glue": ("pyodide.asm.mjs", glue),
+        "glue.zst": ("pyodide.asm.mjs.zst", zstd(glue, repo_root)),
+        "wasm.zst": ("pyodide.asm.wasm.zst", zstd(_read(source / "pyodide.asm.wasm"), repo_root)),
+        "python.zst": ("python.zip.zst", zstd(python, repo_root)),
+        "decoder": ("fzstd.mjs", _read(fzstd_module(repo_root))),
+    }
+    files: dict[str, bytes] = {RULES_URI: rules}
+    entries = {"rules.json": _entry("../rules.json", rules)}
+    for key, (name, data) in contents.items():
+        hashed = hashed_name(name, data)
+        files[ENGINE_DIR + hashed] = data
+        entries[key] = _entry(hashed, data)
+    lock = json.loads(_read(source / "pyodide-lock.json"))
+    manifest = {
+        "format": MANIFEST_FORMAT,
+        "pyodide": {"version": version, "lock": {"info": lock["info"], "packages": {}}},
+        "files": entries,
+        "on": on.isoformat(),
+    }
+    manifest_bytes = json.dumps(manifest, sort_keys=True, indent=1).encode("utf-8") + b"\n"
+    manifest_uri = ENGINE_DIR + hashed_name("manifest.json", manifest_bytes)
+    files[manifest_uri] = manifest_bytes
+    return BrowserAssets(files, manifest_uri)

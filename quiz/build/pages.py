@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from mkdocs.utils.meta import get_data
 
-from quiz import values
-from quiz.build import placeholders, site_model, static_quiz
+from quiz import export, values
+from quiz.build import assets, placeholders, site_model, static_quiz
 from quiz.build.yaml_loader import load_rules
 from quiz.errors import RulesError
 from quiz.model import Rules
@@ -123,7 +124,8 @@ class SiteContent:
     on: date
     model: site_model.SiteModel
     pages: dict[str, str]
-    first_question: str | None = None  # the quiz's first screen as HTML (static_quiz.py)
+    assets: assets.BrowserAssets  # the quiz's and calculator's files (quiz/build/assets.py)
+    quiz_mount: static_quiz.Mount | None = None  # the first screen and steps (static_quiz.py)
 
     @property
     def in_force_text(self) -> str:
@@ -132,12 +134,14 @@ class SiteContent:
             return f"No dues are in force on {site_model.long_date(self.on)}"
         return f"Prices shown: {current['label']}"
 
-    @property
-    def theme_context(self) -> dict[str, Any]:
-        """Data for overrides/main.html (footer, dues announcement)."""
+    def theme_context(self, engine_pages: list[str]) -> dict[str, Any]:
+        """Data for overrides/main.html (footer, dues announcement, where the engine is).
+        ``engine_pages``: the site paths of the pages that run the engine (``quiz/``)."""
         association = self.model.association
         return {
             "on": self.on.isoformat(),
+            "engine_manifest": self.assets.manifest_uri,
+            "engine_pages": " ".join(engine_pages),
             "short_name": association["short_name"],
             "headquarters": association["headquarters"],
             "in_force_text": self.in_force_text,
@@ -163,7 +167,7 @@ class SiteContent:
 
     def fill_quiz_mount(self, html: str) -> str:
         """A built page with the quiz's first question pre-rendered in its quiz mount, if any."""
-        return static_quiz.fill_quiz_mount(html, self.first_question)
+        return static_quiz.fill_quiz_mount(html, self.quiz_mount) if self.quiz_mount else html
 
     def render_placeholders(self, markdown: str, where: str) -> str:
         """A hand-written page with its placeholders filled; ``SiteError`` lists every bad one."""
@@ -186,17 +190,22 @@ def load(rules_path: Path) -> Rules:
 def build_site_content(
     rules_path: Path, *, on: date, templates_dir: Path | None = None
 ) -> SiteContent:
-    """Load and validate the rules, compute the model and render every generated page.
+    """Load and validate the rules, make the quiz's assets, compute the model and render every
+    generated page.
 
-    All of it happens before MkDocs touches ``site/``: a rules mistake, or a template error, stops
-    the build while the last good site is still whole.
+    All of it happens before MkDocs touches ``site/``: a rules mistake, a template error or a
+    missing npm package stops the build while the last good site is still whole.
     """
     rules_path = Path(rules_path)
     rules = load(rules_path)
+    try:
+        files = assets.browser_assets(export.to_json(rules), REPO_ROOT, on=on)
+    except (OSError, assets.AssetsError) as error:  # AssetsError says how to fix it
+        raise SiteError(f"the quiz's browser assets: {error}") from None
     model = site_model.build_model(rules, on)
     try:
         pages = render_pages(model, templates_dir)
-        first_question = static_quiz.first_question_html(rules, on)
+        quiz_mount = static_quiz.mount(rules, on)
     except jinja2.TemplateError as error:
         where = getattr(error, "filename", None) or getattr(error, "name", None) or "template"
         line = getattr(error, "lineno", None)
@@ -207,7 +216,8 @@ def build_site_content(
         on=on,
         model=model,
         pages=pages,
-        first_question=first_question,
+        assets=files,
+        quiz_mount=quiz_mount,
     )
 
 
@@ -230,6 +240,18 @@ def _shown(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+# --- the pages that run the engine ----------------------------------------------------------------
+
+ENGINE_META = "ipma_engine"  # front matter naming what a page runs: "quiz" or "calculator"
+
+
+def engine_pages(sources: Mapping[str, str]) -> list[str]:
+    """The site paths (``quiz/``) of the pages whose front matter has ``ipma_engine``, from
+    ``{site path: Markdown}``: every page's links to them start the engine on intent
+    (docs/javascripts/app.js), and only they load it themselves (overrides/main.html)."""
+    return sorted(url for url, text in sources.items() if ENGINE_META in get_data(text)[1])
 
 
 # --- navigation -----------------------------------------------------------------------------------
@@ -262,30 +284,6 @@ def expand_nav(nav: Any, site: SiteContent) -> Any:
         return result
 
     return walk(nav)
-
-
-# --- the quiz's browser assets (the frontend's packaging) -----------------------------------------
-
-
-def browser_assets(site: SiteContent) -> list[tuple[str, bytes | Path]]:
-    """The quiz's files (rules JSON, engine zip, manifest, Pyodide) from the frontend's packaging
-    function ``quiz.build.assets.browser_assets(rules_json, repo_root, on=...)``."""
-    from quiz import export
-    from quiz.build import assets
-
-    packager: Callable[..., list[tuple[str, bytes | Path]]] | None = getattr(
-        assets, "browser_assets", None
-    )
-    if packager is None:
-        raise SiteError(
-            "quiz.build.assets.browser_assets(rules_json, repo_root) is missing: the quiz's "
-            "browser assets (assets/rules.json, assets/engine.zip, Pyodide) cannot be added"
-        )
-    try:
-        # The build's date: the manifest tells the quiz which dues are in force, as the pages do.
-        return list(packager(export.to_json(site.rules), REPO_ROOT, on=site.on))
-    except (OSError, RuntimeError) as error:  # the packager's AssetsError says how to fix it
-        raise SiteError(f"the quiz's browser assets: {error}") from None
 
 
 # --- serve ----------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The quiz's first question as static HTML, in the quiz page itself (issue 5, measure 1).
+"""The quiz's first question as static HTML, in the quiz page itself (issue 5, measure 1), and the
+engine's answers for the screens after it (quiz/build/step_table.py, issue 12).
 
 Why: the quiz draws its screens with JavaScript, and on a cold visit the modules that do it arrive
 only after Material's bundle and DOMContentLoaded (≈ 0.4 s). The first question never depends on
@@ -12,19 +13,20 @@ meanwhile (held by engine-start.js). Without JavaScript it is hidden (stylesheet
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import jinja2
 
-from quiz.classify import next_step
+from quiz.build.step_table import step_key, step_table, table_attribute
 from quiz.model import Rules
 
 TEMPLATE = "quiz_question.html.j2"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 # The quiz's mount as docs/quiz.md writes it: an empty element carrying data-ipma-quiz.
-MOUNT = re.compile(r"(<div\b[^>]*\bdata-ipma-quiz\b[^>]*>)\s*(</div>)")
+MOUNT = re.compile(r"(<div\b[^>]*\bdata-ipma-quiz\b[^>]*)>\s*(</div>)")
 
 YES_NO = (
     {"id": "true", "label": "Yes", "help": None},
@@ -32,13 +34,23 @@ YES_NO = (
 )
 
 
-def first_question_html(rules: Rules, on: date) -> str | None:
-    """The first screen's HTML (autoescaped: rules texts are text), or None when the rules ask
-    nothing at all (then the quiz shows the result and there is nothing to pre-render)."""
-    step = next_step(rules, {}, on=on)
-    if step.done or step.question is None:
-        return None
-    return question_html(step.question, step.number or 1, step.total)
+@dataclass(frozen=True)
+class Mount:
+    """What the build puts in the quiz's mount: the engine's steps for the first screens
+    (quiz/build/step_table.py) as an attribute, and the first question, on screen from the first
+    paint, as its content."""
+
+    attribute: str
+    content: str
+
+
+def mount(rules: Rules, on: date) -> Mount:
+    table = step_table(rules, on)
+    first = table[step_key({})]
+    content = (
+        "" if first["done"] else question_html(first["question"], first["number"], first["total"])
+    )
+    return Mount(table_attribute(table), content)
 
 
 def question_html(question: dict, number: int, total: int | None, form_only: bool = False) -> str:
@@ -61,8 +73,8 @@ def question_html(question: dict, number: int, total: int | None, form_only: boo
     )
 
 
-def fill_quiz_mount(html: str, first_question: str | None) -> str:
-    """A page's HTML with the first question inside its (empty) quiz mount; unchanged otherwise."""
-    if not first_question:
-        return html
-    return MOUNT.sub(lambda m: f"{m.group(1)}{first_question}{m.group(2)}", html, count=1)
+def fill_quiz_mount(html: str, filled: Mount) -> str:
+    """A page's HTML with its (empty) quiz mount filled; unchanged without one."""
+    return MOUNT.sub(
+        lambda m: f"{m.group(1)}{filled.attribute}>{filled.content}{m.group(2)}", html, count=1
+    )

@@ -32,6 +32,7 @@ class IpmaPlugin(BasePlugin[IpmaConfig]):
         self.site: pages.SiteContent | None = None
         self.rules_path: Path | None = None
         self.serving = False
+        self.engine_pages: list[str] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # (Defining on_startup keeps one plugin object across `mkdocs serve` rebuilds; every
@@ -70,15 +71,11 @@ class IpmaPlugin(BasePlugin[IpmaConfig]):
                     "remove the hand-written copy (edit the rules or quiz/build/templates/ instead)"
                 )
             files.append(File.generated(config, uri, content=markdown))
-        try:
-            assets = pages.browser_assets(self.site)
-        except pages.SiteError as error:
-            raise PluginError(str(error)) from None
-        for uri, content in assets:
-            if isinstance(content, Path):
-                files.append(File.generated(config, uri, abs_src_path=str(content)))
-            else:
-                files.append(File.generated(config, uri, content=content))
+        for uri, content in self.site.assets.files.items():
+            files.append(File.generated(config, uri, content=content))
+        self.engine_pages = pages.engine_pages(
+            {file.url: file.content_string for file in files.documentation_pages()}
+        )
         return files
 
     # --- pages: {{ name }} placeholders in hand-written pages -------------------------------------
@@ -103,7 +100,7 @@ class IpmaPlugin(BasePlugin[IpmaConfig]):
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         assert self.site is not None
-        env.globals["ipma"] = self.site.theme_context
+        env.globals["ipma"] = self.site.theme_context(self.engine_pages)
         return env
 
     # --- the Content Security Policy: computed from the final HTML of every page ------------------
