@@ -247,18 +247,23 @@ def run_network(args: argparse.Namespace, tmp: Path, notes: list[str]) -> list[R
     from playwright.sync_api import sync_playwright
 
     from bench import network
-    from bench.server import serve
+    from bench.server import serve, unused_port
+    from tests.helpers import build_site as helper_build
 
-    site_dir, error = build_site(tmp / "site-network")
-    if error:
-        raise RuntimeError(error)
+    # Built for the address it is served on: Material's instant navigation (which keeps a worker
+    # started on the home page alive into the quiz) only follows links on its site_url's host.
+    port = unused_port()
+    site_dir = tmp / "site-network"
+    built = helper_build(site_dir, config_overrides={"site_url": f"http://127.0.0.1:{port}/"})
+    if built.returncode != 0:
+        raise RuntimeError(f"mkdocs build --strict failed: {built.stderr[-1500:]}")
     modes = tuple(m.strip() for m in args.net_modes.split(",") if m.strip())
     runs = [r for r in network.plan(modes) if args.net_only in r.label]
     reps = args.net_reps or 1
     with sync_playwright() as playwright:
         results = network.execute(
             playwright,
-            lambda compress: serve({"/": site_dir}, compress=compress),
+            lambda compress: serve({"/": site_dir}, port=port, compress=compress),
             runs,
             reps,
             args.net_query,

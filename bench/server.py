@@ -30,6 +30,7 @@ import hashlib
 import http.server
 import mimetypes
 import os
+import socket
 import sys
 import threading
 import urllib.parse
@@ -220,6 +221,13 @@ class _QuietServer(http.server.ThreadingHTTPServer):
         if isinstance(sys.exc_info()[1], ConnectionError):
             return
         super().handle_error(request, client_address)
+
+
+def unused_port() -> int:
+    """A TCP port free on 127.0.0.1 now (to build a site for the address it will be served on)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @contextlib.contextmanager

@@ -338,13 +338,6 @@ class LocalCopy {
   }
 }
 
-async function gunzip(blob) {
-  return new Uint8Array(await new Response(blob.stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer());
-}
-
-function gzipped(bytes) {
-  return new Response(new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"))).blob();
-}
 
 // --- boot --------------------------------------------------------------------------------------------
 
@@ -355,6 +348,12 @@ async function boot({ manifest: manifestUrl, compressedScripts }) {
   });
   mark("manifest");
   const files = manifest.files;
+  let decoder = null;
+  const decoderModule = () => (decoder ??= importOk(new URL(files.decoder.url, base), "the zstd decoder"));
+  // The scripts first: they need no local copy, and they load while it is read and checked.
+  const glue = loadGlue(base, files, compressedScripts, decoderModule);
+  const loader = importOk(new URL(files.loader.url, base), "Pyodide's loader");
+  for (const p of [glue, loader]) p.catch(quietly);
   const local = await LocalCopy.open();
   const keys = localKeys(base, files);
   const [localWasm, localPython, localSnapshot] = await Promise.all([
@@ -362,8 +361,7 @@ async function boot({ manifest: manifestUrl, compressedScripts }) {
     local.read(keys.python),
     local.read(keys.snapshot),
   ]);
-  let decoder = null;
-  const decoderModule = () => (decoder ??= importOk(new URL(files.decoder.url, base), "the zstd decoder"));
+  mark("local_read");
   if (!localWasm) expect(files["wasm.zst"].size);
   if (!localPython) expect(files["python.zst"].size);
   if (!compressedScripts) expect(files["glue.zst"].size);
@@ -382,10 +380,8 @@ async function boot({ manifest: manifestUrl, compressedScripts }) {
   for (const file of [wasm, python]) file.ready.catch(reportFailure);
   served.set(WASM_URL, async () => new Response(wasm.stream(), { headers: { "Content-Type": WASM } }));
   served.set(PYTHON_URL, async () => new Response(await python.blob().catch(() => new Promise(quietly))));
-  const glue = loadGlue(base, files, compressedScripts, decoderModule);
-  const loader = importOk(new URL(files.loader.url, base), "Pyodide's loader");
-  const snapshot = localSnapshot ? gunzip(localSnapshot).catch(() => null) : Promise.resolve(null);
-  for (const p of [wasm.ready, python.ready, glue, loader]) p.catch(quietly);
+  const snapshot = localSnapshot ? localSnapshot.arrayBuffer().then((b) => new Uint8Array(b)) : Promise.resolve(null);
+  for (const p of [wasm.ready, python.ready]) p.catch(quietly);
   // Everything it waits for has arrived: from here on, only Python's start (engine-client.js gives
   // that its own time limit, not the one for a stalled download).
   Promise.all([wasm.ready, python.ready, glue, loader, rulesBytes]).then(() => {
@@ -395,6 +391,7 @@ async function boot({ manifest: manifestUrl, compressedScripts }) {
   }, quietly);
 
   const { loadPyodide } = await loader;
+  mark("loader");
   const options = {
     indexURL: VIRTUAL.href,
     stdLibURL: PYTHON_URL,
@@ -441,7 +438,7 @@ async function boot({ manifest: manifestUrl, compressedScripts }) {
     [keys.wasm, wasm.blob],
     [keys.python, python.blob],
   ];
-  if (made) entries.push([keys.snapshot, () => gzipped(made)]);
+  if (made) entries.push([keys.snapshot, () => new Blob([made])]);
   else if (localSnapshot && timings.snapshot === "restored") entries.push([keys.snapshot, () => localSnapshot]);
   const complete = localWasm && localPython && !made;
   return { handle: pyodide.globals.get("_ipma_handle"), keep: complete ? null : () => local.keep(entries) };
@@ -455,7 +452,7 @@ function localKeys(base, files) {
   return {
     wasm: at(wasm.url.replace(/\.zst$/, "")),
     python: at(python.url.replace(/\.zst$/, "")),
-    snapshot: at(`snapshot.${wasm.sha256.slice(0, 12)}.${python.sha256.slice(0, 12)}.gz`),
+    snapshot: at(`snapshot.${wasm.sha256.slice(0, 12)}.${python.sha256.slice(0, 12)}`),
   };
 }
 
