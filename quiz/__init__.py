@@ -1,43 +1,15 @@
-"""IPMA membership rules engine: the validated rules model, classification, dues and Enterprise
-quotes. Standard library only: the same package runs in CPython (build, tests, CLI) and in Pyodide
-in the browser (see ARCHITECTURE.md). YAML reading lives in quiz/build/, which is never shipped.
+"""IPMA membership rules engine: standard library only, so the same package runs in CPython (build,
+tests, CLI) and in Pyodide in the browser (ARCHITECTURE.md). The data flows one way:
+
+    model.py, index.py    the rules as frozen dataclasses, and their lookups
+    rules_json.py         the validated rules JSON ↔ the model
+    fitting.py            which categories the answers fit, and which one wins
+    flow.py               the next question
+    answer_space.py       every answer set the quiz allows (for checks and tests)
+    result.py, wording.py the result with its reasons, and the sentences it says
+    dues.py, enterprise.py  prices
+    api.py                JSON in, JSON out (the browser's worker)
+
+Reading the YAML, validating it (rules/membership.schema.json and the checks) and building the site
+live in quiz/build/, which is never shipped to the browser.
 """
-
-from .classify import Result, Step, classify, next_step
-from .dues import estimate
-from .enterprise import quote
-from .errors import (
-    AnswerError,
-    DuesYearError,
-    NoPublishedDuesError,
-    Problem,
-    RulesError,
-    RulesValidationError,
-    UnknownValueError,
-)
-from .export import load_json, to_json
-from .model import Rules
-from .validate import build_rules
-from .values import render_text, resolve
-
-__all__ = [
-    "AnswerError",
-    "DuesYearError",
-    "NoPublishedDuesError",
-    "Problem",
-    "Result",
-    "Rules",
-    "RulesError",
-    "RulesValidationError",
-    "Step",
-    "UnknownValueError",
-    "build_rules",
-    "classify",
-    "estimate",
-    "load_json",
-    "next_step",
-    "quote",
-    "render_text",
-    "resolve",
-    "to_json",
-]

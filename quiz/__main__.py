@@ -1,7 +1,7 @@
-"""`python -m quiz ...`: see quiz/cli.py."""
+"""`python -m quiz ...`: the command line (quiz/build/cli.py, build time: it reads YAML)."""
 
 import sys
 
-from .cli import main
+from .build.cli import main
 
 sys.exit(main())

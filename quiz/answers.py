@@ -1,12 +1,11 @@
 """Check an answers object against the questions, before the engine reads it.
 
 Answers come from the browser (JSON), the CLI or tests:
-    {"organization": "law_firm", "duties": ["recruiting", "budgeting"], "supervises": true,
-     "years_regular_member": 3}
+    {"organization": "law_firm", "duties": ["recruiting", "budgeting"], "people_supervised": 3}
 choice → option id; yes/no → boolean; number → whole number in the question's range; duties →
-list of duty ids (`[]` = none of these). `null` means "not answered". Anything else is an
-`AnswerError` that names the answer and says what is wrong, so the page (or the CLI user) can fix
-exactly that field.
+list of duty ids (`[]` = none of these; the checklist's "other duties" id may be listed too).
+`null` means "not answered". Anything else is an `AnswerError` that names the answer and says what
+is wrong, so the page (or the CLI user) can fix exactly that field.
 """
 
 from __future__ import annotations
@@ -31,7 +30,7 @@ def check_answers(rules: Rules, answers: object) -> dict[str, object]:
         raise AnswerError(
             None, f"too many answers: {len(answers)} (there are {len(rules.questions)} questions)"
         )
-    questions = rules.index["questions"]
+    questions = rules.index.questions
     checked: dict[str, object] = {}
     for key, value in answers.items():
         if not isinstance(key, str) or len(key) > MAX_TEXT:
@@ -78,7 +77,9 @@ def check_answer(rules: Rules, question: Question, value: object) -> object:
         raise AnswerError(
             question.id, f"expected a list of duty ids ([] for none), got {show(value)}"
         )
-    duties = rules.index["duties"]
+    duties = dict.fromkeys(rules.index.duties)
+    if question.other is not None:
+        duties[question.other.id] = None
     if len(value) > len(duties):
         raise AnswerError(
             question.id, f"too many duties: {len(value)} (the checklist has {len(duties)})"

@@ -14,8 +14,9 @@ Methods and params:
     configure   {"rules": <rules.json>, "on": "2022-06-01" | null}  → {"configured": true, ...}
     next_step   {"answers": {...}}                                → Step JSON (ARCHITECTURE.md)
     classify    {"answers": {...}}                                → Result JSON
-    enterprise  {"regular": 12, "associate": 2, "affiliate": 5, "nonprofit": false, "year"?: 2022}
+    enterprise  {"counts": {"<category>": 12, ...}, "answers": {"<question>": true}, "year"?: 2022}
                                                                   → Quote JSON
+    calculator_form {}                                            → the calculator's fields
     rules_info  {}                                                → association, dues, categories
 Every method also takes "on" (an ISO date) to price on another day than the configured one.
 """
@@ -26,12 +27,13 @@ from collections.abc import Callable
 from datetime import date
 
 from . import dated
-from .classify import classify, next_step
 from .conditions import show
-from .enterprise import quote
+from .enterprise import calculator_form, quote
 from .errors import AnswerError, DuesYearError, RequestError, RulesError
 from .export import load_json
+from .flow import next_step
 from .model import Rules
+from .result import classify
 
 
 class Engine:
@@ -127,17 +129,26 @@ def _classify(engine: Engine, params: dict) -> dict:
 
 
 def _enterprise(engine: Engine, params: dict) -> dict:
-    counts = {k: v for k, v in params.items() if k not in ("on", "year")}
+    unknown = set(params) - {"counts", "answers", "on", "year"}
+    if unknown:
+        shown = ", ".join(sorted(show(key) for key in unknown))
+        raise RequestError(f"unknown enterprise params {shown}: expected counts, answers, on, year")
     year = params.get("year")
     if year is not None and (
         isinstance(year, bool) or not isinstance(year, int) or not 1 <= year <= 9999
     ):
         raise AnswerError("year", f"expected a year such as 2022, got {show(year)}")
     rules = engine.configured_rules()
-    return quote(rules, counts, on=engine.date_for(params), year=year).to_json()
+    counts = params.get("counts", {})
+    answers = params.get("answers") or {}
+    return quote(rules, counts, answers, on=engine.date_for(params), year=year).to_json()
 
 
-def _rules_info(engine: Engine, params: dict) -> dict:
+def _calculator_form(engine: Engine, params: dict) -> dict | None:
+    return calculator_form(engine.configured_rules(), on=engine.date_for(params))
+
+
+def _rules_info(engine: Engine, params: dict) -> dict:  # noqa: ARG001
     """What the page shows around the quiz: names, the dues year and its status, the categories."""
     rules = engine.configured_rules()
     on = engine.date_for(params)
@@ -177,10 +188,11 @@ def _rules_info(engine: Engine, params: dict) -> dict:
     return info
 
 
-METHODS: dict[str, Callable[[Engine, dict], dict]] = {
+METHODS: dict[str, Callable[[Engine, dict], dict | None]] = {
     "configure": _configure,
     "next_step": _next_step,
     "classify": _classify,
     "enterprise": _enterprise,
+    "calculator_form": _calculator_form,
     "rules_info": _rules_info,
 }

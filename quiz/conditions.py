@@ -12,13 +12,16 @@ where N is a whole number or a threshold id. Evaluation is three-valued (Kleene 
 False (missed) or None (unknown, because an answer is missing). That is how the engine knows what a
 partial set of answers already decides: `any` with one met part is met whatever the rest says.
 
+The build validates conditions against rules/membership.schema.json and checks what they name
+(quiz/build/checks/); here they are only read and evaluated.
+
 A question can also be *closed*: it will never be answered (its `ask_when` failed, or the quiz is
 over). A leaf about a closed question is False, so "the answer is one of ..." is simply not true.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -183,115 +186,79 @@ class Not(Condition):
 
 
 def measure(op: Op, answer: object, duty_group: Mapping[str, str]) -> int:
-    """The number a comparison reads: a number answer itself, duties ticked, or groups spanned."""
+    """The number a comparison reads: a number answer itself, duties ticked, or groups spanned.
+    Only the checklist's duties count: the "duties not on this list" box counts for nothing."""
     if isinstance(answer, int) and not isinstance(answer, bool):
         return answer
     duties = answer  # a tuple of duty ids
     if op is Op.GROUPS_AT_LEAST or op is Op.GROUPS_AT_MOST:
-        return len({duty_group[d] for d in duties})  # type: ignore[union-attr]
-    return len(duties)  # type: ignore[arg-type]
+        return len({duty_group[d] for d in duties if d in duty_group})  # type: ignore[union-attr]
+    return sum(1 for d in duties if d in duty_group)  # type: ignore[union-attr]
 
 
-# --- parsing -------------------------------------------------------------------------------------
-
-Report = Callable[[tuple, str], None]
-"""report(relative_path, message): how the parser hands problems to the validator."""
+# --- reading -------------------------------------------------------------------------------------
 
 MAX_DEPTH = 32
-"""How deep `all`/`any`/`not` may nest: far beyond any real rule, well within Python's stack."""
-
-_SHAPE = (
-    "expected a condition such as {answer: QUESTION, in: [OPTION, ...]}, {answer: QUESTION, "
-    "at_least: N}, {all: [...]}, {any: [...]} or {not: ...}"
-)
-
-
-def parse(data: object, report: Report, path: tuple = ()) -> Condition | None:
-    """Build a condition from plain data; report structural problems and return None for them.
-
-    References (does the question exist, does the option, does the comparison fit the question's
-    kind, does the threshold) are checked by validate.py, which knows the questions.
-    """
-    if not isinstance(data, dict):
-        report(path, f"{_SHAPE}, got {show(data)}")
-        return None
-    if sum(1 for part in path if part in ("all", "any", "not")) > MAX_DEPTH:
-        report(path, f"expected conditions nested at most {MAX_DEPTH} deep")
-        return None
-    if "answer" in data:
-        return _parse_leaf(data, report, path)
-    keys = set(data)
-    if len(keys) != 1 or not keys <= {"all", "any", "not"}:
-        report(path, f"{_SHAPE}, got keys {', '.join(sorted(map(str, keys))) or 'none'}")
-        return None
-    (key,) = keys
-    body = data[key]
-    if key == "not":
-        inner = parse(body, report, (*path, "not"))
-        return None if inner is None else Not(inner)
-    if not isinstance(body, list) or not body:
-        report((*path, key), f"expected a non-empty list of conditions, got {show(body)}")
-        return None
-    items = [parse(item, report, (*path, key, i)) for i, item in enumerate(body)]
-    if any(item is None for item in items):
-        return None
-    return (AllOf if key == "all" else AnyOf)(tuple(items))  # type: ignore[arg-type]
-
-
-def _parse_leaf(data: dict, report: Report, path: tuple) -> Leaf | None:
-    question = data["answer"]
-    ops = [key for key in data if key != "answer"]
-    ok = True
-    if not isinstance(question, str) or not question:
-        report((*path, "answer"), f"expected a question id, got {show(question)}")
-        ok = False
-    known = {op.value for op in Op}
-    unknown = [k for k in ops if k not in known]
-    for key in unknown:
-        report(
-            (*path, key), f"unknown comparison '{key}': expected one of {', '.join(sorted(known))}"
-        )
-    ops = [k for k in ops if k in known]
-    if unknown:
-        return None
-    if len(ops) != 1:
-        report(path, f"expected exactly one comparison next to 'answer', got {len(ops)}")
-        return None
-    op = Op(ops[0])
-    raw = data[op.value]
-    value: tuple[str, ...] | bool | Amount
-    if op is Op.IN:
-        if not isinstance(raw, list) or not raw or not all(isinstance(v, str) for v in raw):
-            report((*path, "in"), f"expected a non-empty list of option ids, got {show(raw)}")
-            return None
-        value = tuple(raw)
-    elif op is Op.IS:
-        if not isinstance(raw, bool):
-            report((*path, "is"), f"expected true or false, got {show(raw)}")
-            return None
-        value = raw
-    else:
-        if (
-            isinstance(raw, bool)
-            or not isinstance(raw, int | str)
-            or (isinstance(raw, int) and raw < 0)
-        ):
-            report(
-                (*path, op.value),
-                f"expected a whole number of at least 0 or a threshold id, got {show(raw)}",
-            )
-            return None
-        value = raw
-    return Leaf(question, op, value) if ok else None
+"""How deep `all`/`any`/`not` may nest: far beyond any real rule, well within Python's stack (the
+build rejects deeper ones, quiz/build/checks/conditions.py)."""
 
 
 def from_json(data: object) -> Condition:
-    """Parse trusted data (already validated); raises ValueError if it is not a condition."""
-    problems: list[str] = []
-    cond = parse(data, lambda path, message: problems.append(message))
-    if cond is None:
-        raise ValueError("; ".join(problems))
-    return cond
+    """A condition from the rules' JSON, which the build validated (rules/membership.schema.json);
+    `ValueError` for anything else, so that damaged JSON fails loudly rather than half-works."""
+    if not isinstance(data, dict):
+        raise ValueError(f"expected a condition, got {show(data)}")
+    if "answer" in data:
+        ops = [key for key in data if key != "answer"]
+        if len(ops) != 1 or ops[0] not in Op.__members__.values():
+            raise ValueError(f"expected one comparison next to 'answer', got {', '.join(ops)}")
+        op = Op(ops[0])
+        raw = data[op.value]
+        value = tuple(raw) if op is Op.IN else raw
+        return Leaf(data["answer"], op, value)
+    if len(data) != 1:
+        raise ValueError("expected one of all, any or not")
+    ((key, body),) = data.items()
+    if key == "not":
+        return Not(from_json(body))
+    if key in ("all", "any") and isinstance(body, list) and body:
+        items = tuple(from_json(item) for item in body)
+        return AllOf(items) if key == "all" else AnyOf(items)
+    raise ValueError(f"expected all, any or not with a list of conditions, got {show(key)}")
+
+
+def depth(data: object) -> int:
+    """How deep `all`/`any`/`not` nest in a condition's plain data. Iterative: a hand-made (or
+    hostile) condition may nest far deeper than Python's stack."""
+    deepest = 0
+    pending = [(data, 0)]
+    while pending:
+        node, level = pending.pop()
+        deepest = max(deepest, level)
+        if isinstance(node, dict) and "answer" not in node and len(node) == 1:
+            ((key, body),) = node.items()
+            if key == "not":
+                pending.append((body, level + 1))
+            elif key in ("all", "any") and isinstance(body, list):
+                pending.extend((item, level + 1) for item in body)
+    return deepest
+
+
+def first_leaf(data: object) -> dict | None:
+    """The first `{answer: ...}` comparison in a condition's plain data (iterative, as `depth`)."""
+    pending = [data]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            if "answer" in node:
+                return node
+            for key in ("not", "all", "any"):
+                body = node.get(key)
+                if isinstance(body, list):
+                    pending.extend(reversed(body))
+                elif body is not None:
+                    pending.append(body)
+    return None
 
 
 SHOWN_TEXT = 80

@@ -2,8 +2,9 @@
 
 Dues and Enterprise pricing are both lists of schedules with an `effective` date. The one in force
 on a date is the latest whose effective date is on or before it. When its year is not the date's
-year (2022 dues, viewed in 2025), it is only "the latest published": the site says so rather than
-pretend the 2022 figure is this year's. A schedule dated in the future is announced, not current.
+year (2022 dues, viewed in 2025), it is only "the latest in our sources": the site says so rather
+than pretend the 2022 figure is this year's (the sources say nothing of later years). A schedule
+dated in the future is announced, not current.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from .errors import DuesYearError
 
 class Status(StrEnum):
     IN_FORCE = "in_force"  # took effect this calendar year
-    LATEST_PUBLISHED = "latest_published"  # in force, but from an earlier year
+    LATEST_PUBLISHED = "latest_published"  # the latest in the sources, from an earlier year
     UPCOMING = "upcoming"  # takes effect after the date
     PAST = "past"  # replaced by a later schedule
 
@@ -41,15 +42,15 @@ class Pick[S]:
         return self.schedule.effective.year  # type: ignore[attr-defined]
 
     def label(self, what: str = "dues") -> str:
-        """ "2022 dues — the latest published", "2023 dues", "2024 dues — from 2024-01-01"."""
+        """ "2022 dues, the latest in our sources", "2023 dues", "2024 dues, from 2024-01-01"."""
         effective: date = self.schedule.effective  # type: ignore[attr-defined]
         head = f"{effective.year} {what}"
         if self.status is Status.LATEST_PUBLISHED:
-            return f"{head} — the latest published"
+            return f"{head}, the latest in our sources"
         if self.status is Status.UPCOMING:
-            return f"{head} — from {effective.isoformat()}"
+            return f"{head}, from {effective.isoformat()}"
         if self.status is Status.PAST:
-            return f"{head} — no longer in force"
+            return f"{head}, no longer in force"
         return head
 
 

@@ -4,9 +4,10 @@ The algorithm is the rules file's, with no rule in code:
   1. `included_places` places are filled from the members, category by category in `fill_order`;
   2. the places cost `flat_fee` in total, plus `place_price` for each filled place;
   3. every member not in a place is priced by `after_places` for their category.
-A price is `included`, `{percent_of_dues: P}` (of that category's dues) or `{per_person: X}`.
-The non-profit flag prices Regular members (in dues and in percentages of dues) at the non-profit
-rate. Amounts are Decimal inside: 50% of an odd amount has cents.
+A price is `included`, `{percent_of_dues: P}` (of that member's dues) or `{per_person: X}`. A
+member's dues are their category's, at a special rate when the answers choose one (the rates'
+conditions: "our organization is a non-profit"). Amounts are Decimal inside: 50% of an odd amount
+has cents. Every sentence the calculator shows is made here, so its edge cases are tested here.
 """
 
 from __future__ import annotations
@@ -16,15 +17,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from . import dated
+from . import dated, dues, fitting, values, wording
+from .answers import check_answers
 from .conditions import show
-from .dues import unit_amount
 from .errors import AnswerError
-from .model import DuesSchedule, EnterpriseScheme, Price, PriceKind, Rules
+from .model import Category, DuesSchedule, EnterpriseScheme, Price, PriceKind, Rate, Rules
 from .money import display, money_json, to_number
-from .values import percent_text
-
-MAX_MEMBERS = 100_000
 
 
 @dataclass(frozen=True)
@@ -54,7 +52,8 @@ class Option:
 
     def to_json(self, currency: str) -> dict:
         return {
-            **{"total": to_number(self.total), "display": display(self.total, currency)},
+            "total": to_number(self.total),
+            "display": display(self.total, currency),
             "lines": [line.to_json(currency) for line in self.lines],
         }
 
@@ -63,13 +62,16 @@ class Option:
 class Quote:
     year: int
     counts: dict[str, int]
-    nonprofit: bool
+    answers: dict[str, object]
     enterprise: Option
     individual: Option
-    cheaper: str  # "enterprise" | "individual" | "same"
+    cheaper: str  # "enterprise" | "individual" | "same" | "none" (no members: nothing to compare)
     saving: Decimal
+    verdict: str
     break_even: str
     break_even_count: int | None
+    basis: str
+    notes: tuple[str, ...]
     currency: str = "USD"
 
     def to_json(self) -> dict:
@@ -80,27 +82,32 @@ class Quote:
             "cheaper": self.cheaper,
             "saving": to_number(self.saving),
             "saving_display": display(self.saving, self.currency),
-            "break_even": {"text": self.break_even},
+            "verdict": self.verdict,
+            "break_even": {"text": self.break_even, "count": self.break_even_count},
+            "basis": self.basis,
+            "notes": list(self.notes),
         }
 
 
-def check_counts(rules: Rules, scheme: EnterpriseScheme, counts: object) -> tuple[dict, bool]:
-    """(member counts by category, non-profit flag) from `{"regular": 12, "nonprofit": false}`."""
-    if not isinstance(counts, Mapping):
-        raise AnswerError(None, 'expected an object of member counts such as {"regular": 12}')
+def priced_categories(rules: Rules, scheme: EnterpriseScheme) -> tuple[Category, ...]:
+    """The categories whose members the scheme prices, in the categories' order."""
     priced = set(scheme.fill_order) | set(scheme.after_places)
+    return tuple(c for c in rules.index.individual if c.id in priced)
+
+
+def check_counts(rules: Rules, scheme: EnterpriseScheme, counts: object) -> dict[str, int]:
+    """Member counts by category, checked: `AnswerError` naming the count that is wrong."""
+    if not isinstance(counts, Mapping):
+        raise AnswerError(None, "expected an object of member counts by category id")
+    priced = {c.id for c in priced_categories(rules, scheme)}
+    most = rules.enterprise.max_members
     checked: dict[str, int] = {}
-    nonprofit = False
     for key, value in counts.items():
-        if key == "nonprofit":
-            if not isinstance(value, bool):
-                raise AnswerError("nonprofit", "expected true or false")
-            nonprofit = value
-            continue
         if key not in priced:
-            known = ", ".join(c.id for c in rules.individual_categories if c.id in priced)
             raise AnswerError(
-                key, f"Enterprise pricing has no price for these members: expected {known}"
+                key,
+                "Enterprise pricing has no price for these members: expected "
+                + ", ".join(sorted(priced)),
             )
         if isinstance(value, float) and value.is_integer():
             value = int(value)
@@ -108,74 +115,105 @@ def check_counts(rules: Rules, scheme: EnterpriseScheme, counts: object) -> tupl
             raise AnswerError(
                 key, f"expected a whole number of members of at least 0, got {show(value)}"
             )
-        if value > MAX_MEMBERS:
-            raise AnswerError(key, f"too many members: {show(value)} (at most {MAX_MEMBERS:,})")
+        if value > most:
+            raise AnswerError(key, f"too many members: {show(value)} (at most {most:,})")
         checked[key] = value
-    return checked, nonprofit
+    return checked
 
 
-def quote(rules: Rules, counts: object, on: date | None = None, year: int | None = None) -> Quote:
-    """The Enterprise price for `counts` against the same members' individual dues."""
+def quote(
+    rules: Rules,
+    counts: object,
+    answers: object = None,
+    on: date | None = None,
+    year: int | None = None,
+) -> Quote:
+    """The Enterprise price for `counts` against the same members' individual dues. `answers`
+    answer the questions the rates ask (`{"nonprofit": true}`)."""
     schemes = rules.enterprise.schemes
     pick = dated.for_year(schemes, year, on) if year is not None else dated.in_force(schemes, on)
+    dues_pick = dues.schedule_pick(rules, on, year)
     scheme = pick.schedule
-    dues_pick = (
-        dated.for_year(rules.dues.schedules, year, on)
-        if year is not None
-        else dated.in_force(rules.dues.schedules, on)
-    )
-    members, nonprofit = check_counts(rules, scheme, counts)
-    pricer = _Pricer(rules, scheme, dues_pick.schedule, nonprofit)
+    members = check_counts(rules, scheme, counts)
+    checked = check_answers(rules, answers or {})
+    pricer = _Pricer(rules, scheme, dues_pick.schedule, checked)
     enterprise_option = pricer.enterprise(members)
     individual_option = pricer.individual(members)
     difference = individual_option.total - enterprise_option.total
-    cheaper = "enterprise" if difference > 0 else "individual" if difference < 0 else "same"
-    count, text = pricer.break_even(
-        members, current=pick.status is dated.Status.IN_FORCE, year=pick.year
-    )
+    if sum(members.values()) == 0:
+        cheaper = "none"
+    else:
+        cheaper = "enterprise" if difference > 0 else "individual" if difference < 0 else "same"
+    count, text = pricer.break_even(members, pick)
     return Quote(
         year=pick.year,
         counts=members,
-        nonprofit=nonprofit,
+        answers=checked,
         enterprise=enterprise_option,
         individual=individual_option,
         cheaper=cheaper,
         saving=abs(difference),
+        verdict=_verdict(cheaper, abs(difference), rules.dues.currency),
         break_even=text,
         break_even_count=count,
+        basis=_basis(pick, dues_pick),
+        notes=pricer.notes(members),
         currency=rules.dues.currency,
     )
 
 
+def _verdict(cheaper: str, saving: Decimal, currency: str) -> str:
+    amount = display(saving, currency)
+    return {
+        "none": "No members entered yet: there is nothing to compare.",
+        "enterprise": f"Enterprise membership is cheaper by {amount}.",
+        "individual": f"Individual memberships are cheaper by {amount}.",
+        "same": "Both cost the same.",
+    }[cheaper]
+
+
+def _basis(pick: dated.Pick, dues_pick: dated.Pick) -> str:
+    """Which published figures the quote uses, as the pages label them."""
+    return f"Prices: {pick.label('Enterprise pricing')}; {dues_pick.label('individual dues')}."
+
+
 class _Pricer:
-    def __init__(self, rules: Rules, scheme: EnterpriseScheme, dues: DuesSchedule, nonprofit: bool):
+    def __init__(
+        self,
+        rules: Rules,
+        scheme: EnterpriseScheme,
+        schedule: DuesSchedule,
+        answers: Mapping[str, object],
+    ):
         self.rules = rules
         self.scheme = scheme
-        self.dues = dues
-        self.nonprofit = nonprofit
+        self.schedule = schedule
         self.currency = rules.dues.currency
-        self.order = [c.id for c in rules.individual_categories]
+        self.priced = priced_categories(rules, scheme)
+        where = fitting.env(rules, answers, all_closed=True)
+        self.rates: dict[str, Rate | None] = {c.id: fitting.rate(c, where) for c in self.priced}
 
     def name(self, category_id: str) -> str:
-        return self.rules.category(category_id).name
+        return self.rules.index.categories[category_id].name
 
     def dues_of(self, category_id: str) -> Decimal:
-        return unit_amount(self.rules, self.dues, category_id, self.nonprofit)
+        return dues.amount(self.schedule, category_id, self.rates.get(category_id))
 
-    def rate_words(self, category_id: str) -> str:
-        special = self.nonprofit and f"{category_id}.nonprofit" in self.dues.rates
-        return "Non-Profit Rate" if special else f"{self.name(category_id)} rate"
+    def dues_words(self, category_id: str) -> str:
+        """ "Regular dues", or "the non-profit rate" when the answers chose that rate."""
+        rate = self.rates.get(category_id)
+        key = dues.rate_key(category_id, rate.id) if rate else None
+        if rate is not None and key in self.schedule.rates:
+            return f"the {rate.label[:1].lower()}{rate.label[1:]}"
+        return f"{self.name(category_id)} dues"
 
     def unit(self, price: Price, category_id: str) -> tuple[Decimal, str]:
         if price.kind is PriceKind.INCLUDED:
             return Decimal(0), "included"
         if price.kind is PriceKind.PER_PERSON:
-            return price.value, display(price.value, self.currency)
-        amount = self.dues_of(category_id) * price.value / 100
+            return price.value, display(price.value, self.currency)  # type: ignore[arg-type]
+        amount = self.dues_of(category_id) * price.value / 100  # type: ignore[operator]
         return amount, display(amount, self.currency)
-
-    def total_enterprise(self, members: Mapping[str, int]) -> Decimal:
-        return self.enterprise(members).total
 
     def enterprise(self, members: Mapping[str, int]) -> Option:
         scheme = self.scheme
@@ -187,106 +225,177 @@ class _Pricer:
             left -= taken
         lines: list[Line] = []
         filled = scheme.included_places - left
-        if scheme.flat_fee:
-            who = "/".join(self.name(c) for c in scheme.fill_order)
-            lines.append(
-                Line(
-                    f"Enterprise flat fee: up to {scheme.included_places} {who} members "
-                    f"({filled} filled)",
-                    1,
-                    scheme.flat_fee,
-                    display(scheme.flat_fee, self.currency),
-                    scheme.flat_fee,
-                )
-            )
+        fee = scheme.flat_fee
+        if fee:
+            who = wording.names((self.name(c) for c in scheme.fill_order), "or")
+            places = scheme.included_places
+            label = f"Enterprise flat fee: up to {places} {who} members ({filled} filled)"
+            lines.append(Line(label, 1, fee, display(fee, self.currency), fee))
         for category in scheme.fill_order:
             n = in_places[category]
             if n == 0:
                 continue
             unit, unit_display = self.unit(scheme.place_price, category)
             label = f"{self.name(category)} members in the included places"
-            if scheme.place_price.kind is PriceKind.PERCENT_OF_DUES:
-                label += (
-                    f", at {percent_text(scheme.place_price.value)}% of the "
-                    + self.rate_words(category)
-                )
+            if scheme.place_price.kind is not PriceKind.INCLUDED:
+                label += f", {self.phrase(scheme.place_price, category)}"
             lines.append(Line(label, n, unit, unit_display, unit * n))
-        for category in self.order:
-            n = members.get(category, 0) - in_places.get(category, 0)
-            if n <= 0 or category not in scheme.after_places:
+        for category in self.priced:
+            n = members.get(category.id, 0) - in_places.get(category.id, 0)
+            if n <= 0 or category.id not in scheme.after_places:
                 continue
-            price = scheme.after_places[category]
-            unit, unit_display = self.unit(price, category)
-            further = "Further " if category in scheme.fill_order else ""
-            name = self.name(category)
-            if price.kind is PriceKind.INCLUDED:
-                label = f"{further}{name} members, at no charge"
-            elif price.kind is PriceKind.PERCENT_OF_DUES:
-                label = (
-                    f"{further}{name} members at {percent_text(price.value)}% of the "
-                    f"{self.rate_words(category)}"
-                )
-            else:
-                label = f"{further}{name} members at {unit_display} each"
-            lines.append(Line(label[0].upper() + label[1:], n, unit, unit_display, unit * n))
+            price = scheme.after_places[category.id]
+            unit, unit_display = self.unit(price, category.id)
+            further = "Further " if category.id in scheme.fill_order else ""
+            label = f"{further}{category.name} members {self.phrase(price, category.id)}"
+            lines.append(Line(label, n, unit, unit_display, unit * n))
         return Option(sum((line.amount for line in lines), Decimal(0)), tuple(lines))
+
+    def phrase(self, price: Price, category_id: str) -> str:
+        if price.kind is PriceKind.PERCENT_OF_DUES:
+            return f"at {wording.percent(price.value)}% of {self.dues_words(category_id)}"  # type: ignore[arg-type]
+        return wording.price_phrase(price, self.name(category_id), self.currency)
 
     def individual(self, members: Mapping[str, int]) -> Option:
         lines = []
-        for category in self.order:
-            n = members.get(category, 0)
+        for category in self.priced:
+            n = members.get(category.id, 0)
             if n == 0:
                 continue
-            unit = self.dues_of(category)
-            special = self.nonprofit and f"{category}.nonprofit" in self.dues.rates
-            label = f"{self.name(category)} members" + (
-                " at the Non-Profit Rate" if special else ""
-            )
+            unit = self.dues_of(category.id)
+            label = f"{category.name} members"
+            if self.dues_words(category.id).startswith("the "):
+                label += f" at {self.dues_words(category.id)}"
             lines.append(Line(label, n, unit, display(unit, self.currency), unit * n))
         return Option(sum((line.amount for line in lines), Decimal(0)), tuple(lines))
 
-    def break_even(
-        self, members: Mapping[str, int], current: bool, year: int
-    ) -> tuple[int | None, str]:
+    def break_even(self, members: Mapping[str, int], pick: dated.Pick) -> tuple[int | None, str]:
         """The fewest members of the first fill_order category (Regular) from which Enterprise
         costs less, the others as given. Past the places both prices grow linearly, so scan up to
         one past the places and solve the line beyond."""
-        scanned = self.scheme.fill_order[0] if self.scheme.fill_order else self.order[0]
+        scanned = self.scheme.fill_order[0]
         others = {k: v for k, v in members.items() if k != scanned}
 
-        def diff(n: int) -> Decimal:  # individual minus enterprise: > 0 when Enterprise is cheaper
+        def saving(n: int) -> Decimal:  # > 0 when Enterprise is cheaper
             state = {**others, scanned: n}
             return self.individual(state).total - self.enterprise(state).total
 
         found = None
         limit = self.scheme.included_places + 1
-        for n in range(1, limit + 1):
-            if diff(n) > 0:
+        for n in range(0, limit + 1):
+            if saving(n) > 0:
                 found = n
                 break
         if found is None:
-            slope = diff(limit + 1) - diff(limit)
+            slope = saving(limit + 1) - saving(limit)
             if slope > 0:
-                found = limit + int((-diff(limit)) // slope) + 1
-                while diff(found) <= 0:  # guard against rounding at the edge
+                found = limit + int((-saving(limit)) // slope) + 1
+                while saving(found) <= 0:  # guard against rounding at the edge
                     found += 1
-        rates = "the current rates" if current else f"the {year} rates"
+        if pick.status is dated.Status.IN_FORCE:
+            rates = "the current rates"
+        else:
+            rates = f"the {pick.year} rates"
         name = self.name(scanned)
-        with_others = [
-            f"{n} {self.name(c)}" for c in self.order if (n := others.get(c, 0)) and c != scanned
-        ]
-        extra = f" (with {' and '.join(with_others)} members)" if with_others else ""
-        np = (
-            " at the Non-Profit Rate"
-            if self.nonprofit and f"{scanned}.nonprofit" in self.dues.rates
-            else ""
+        at_rate = (
+            f" at {self.dues_words(scanned)}" if self.dues_words(scanned).startswith("the ") else ""
         )
+        with_others = [
+            f"{n} {category.name}" for category in self.priced if (n := others.get(category.id, 0))
+        ]
+        extra = f" (with {wording.names(with_others)} members)" if with_others else ""
         if found is None:
             return None, (
                 f"With {rates}, Enterprise never costs less than individual dues for "
-                f"{name} members{np}{extra}"
+                f"{name} members{at_rate}{extra}."
             )
-        members_word = "member" if found == 1 else "members"
+        if found == 0:
+            return 0, (
+                f"With {rates}, Enterprise costs less than individual dues even with no {name} "
+                f"members{extra}."
+            )
+        members_word = wording.plural(found, "member", "members")
         return found, (
-            f"With {rates}, Enterprise costs less from {found} {name} {members_word}{np}{extra}"
+            f"With {rates}, Enterprise costs less from {found} {name} {members_word}"
+            f"{at_rate}{extra}."
         )
+
+    def notes(self, members: Mapping[str, int]) -> tuple[str, ...]:
+        """Unconfirmed rates the quote applies, with what the rules say of them."""
+        found = []
+        for category in self.priced:
+            rate = self.rates.get(category.id)
+            if rate is None or rate.verified or not members.get(category.id):
+                continue
+            note = values.render_text(self.rules, rate.note) + " " if rate.note else ""
+            found.append(f"{note}Confirm with {self.rules.association.headquarters.name}.")
+        return tuple(dict.fromkeys(found))
+
+
+def calculator_form(rules: Rules, on: date | None = None) -> dict | None:
+    """What the calculator asks, from the rules: a field per priced category (its label, hint and
+    limit), a checkbox per question a rate of theirs asks, the first worked example to start from,
+    and where to set one up. None when no Enterprise pricing is in force on `on`."""
+    try:
+        scheme = dated.in_force(rules.enterprise.schemes, on).schedule
+    except dated.DuesYearError:
+        return None
+    priced = priced_categories(rules, scheme)
+    hints = rules.enterprise.hints
+    fields = [
+        {
+            "category": c.id,
+            "label": f"{c.name} members",
+            "hint": values.render_text(rules, hints[c.id], on) if c.id in hints else None,
+            "max": rules.enterprise.max_members,
+        }
+        for c in priced
+    ]
+    toggles = []
+    seen: set[str] = set()
+    for category in priced:
+        for rate in category.rates:
+            for question_id in dict.fromkeys(rate.condition.questions()):
+                question = rules.index.questions[question_id]
+                if question_id in seen or question.statement is None:
+                    continue
+                seen.add(question_id)
+                toggles.append(
+                    {
+                        "question": question_id,
+                        "label": values.render_text(rules, question.statement, on),
+                        "hint": values.render_text(rules, question.help, on)
+                        if question.help
+                        else None,
+                        "after": category.id,
+                    }
+                )
+    example = rules.enterprise.examples[0] if rules.enterprise.examples else None
+    start_counts = {c.id: (example.counts.get(c.id, 0) if example else 0) for c in priced}
+    start_answers = {
+        t["question"]: bool(example and example.answers.get(t["question"])) for t in toggles
+    }
+    organization = rules.index.categories.get(rules.enterprise.category)
+    return {
+        "fields": fields,
+        "toggles": toggles,
+        "start": {"counts": start_counts, "answers": start_answers},
+        "apply": [
+            {
+                "label": a.label,
+                "url": a.url,
+                "url_confirmed": a.url_confirmed,
+                "destination": a.destination,
+            }
+            for a in (organization.apply if organization else ())
+        ],
+    }
+
+
+def example_title(rules: Rules, counts: Mapping[str, int], name: str | None) -> str:
+    """A worked example's heading: its counts in words from the data ("12 Regular and 3 Associate
+    members"), after its name when it has one."""
+    parts = [f"{n} {c.name}" for c in rules.index.individual if (n := counts.get(c.id, 0))]
+    total = sum(counts.values())
+    counted = f"{wording.names(parts)} {wording.plural(total, 'member', 'members')}"
+    return f"{name}: {counted}" if name else wording.capitalized(counted)

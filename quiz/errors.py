@@ -8,7 +8,7 @@ asking for a year that has no dues (`DuesYearError`).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 class RulesError(Exception):
@@ -27,6 +27,7 @@ class Problem:
     line: int | None
     path: str
     message: str
+    raw: tuple = field(default=(), compare=False, repr=False)  # keys and indexes, for tools
 
     def __post_init__(self) -> None:
         # One problem, one line: a key or value typed with a line break or another control

@@ -1,8 +1,17 @@
-"""The typed model of the rules file: frozen dataclasses and `str` enums, built by validate.py.
+"""The typed model of the rules file: frozen dataclasses and `str` enums.
 
-Nothing here checks anything: by the time a `Rules` exists, validate.py has proven every reference
-resolves, every id is unique and every amount is a non-negative Decimal. Items a source does not
-confirm carry `verified=False` so the site can say "confirm with IPMA Headquarters".
+Their fields are the rules file's, as rules/membership.schema.json declares them (a test keeps the
+two in step, field by field): the schema says what each field means and what it may hold; these
+classes are what the engine reads. `quiz.rules_json` converts between the file's JSON and them.
+Nothing here checks anything: by the time a `Rules` exists, the build has validated the file
+against the schema and run every check that spans fields (quiz/build/checks/). A field the JSON
+spells differently, or a mapping read into a tuple, says so in its metadata:
+
+    json="values"     the file's key for this field
+    dated=True        a mapping of ISO dates to objects, read into a tuple sorted by date (each
+                      object gets the date as `effective`)
+    keyed="right"     a mapping of ids to objects, read into a tuple (each object gets its key)
+    one_or_many=True  a string or a list of strings, read into a tuple
 """
 
 from __future__ import annotations
@@ -11,11 +20,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
+from urllib.parse import urlsplit
 
-from .conditions import Condition, Leaf
+from .conditions import Condition
+from .index import RulesIndex
 
-ANY_OTHER = "any_other"
-"""In `excluded_by`: every other individual category takes priority over this one."""
+Sources = tuple[str, ...]
+
+
+def sources(**metadata: Any) -> Any:
+    """A `source` field: one id or a list of ids in the file, always a tuple here."""
+    return field(default=(), metadata={"one_or_many": True, **metadata})
 
 
 class CategoryKind(StrEnum):
@@ -39,6 +55,15 @@ class Allowed(StrEnum):
     NOT_STATED = "not_stated"
 
 
+class PolicyRole(StrEnum):
+    """Where the site shows a policy (so that no code looks a policy up by its id)."""
+
+    DISCLAIMER = "disclaimer"
+    DUES_PERIOD = "dues_period"
+    REFUNDS = "refunds"
+    PAPER_APPLICATION = "paper_application"
+
+
 class PriceKind(StrEnum):
     """How an Enterprise place or a member after the places is priced."""
 
@@ -52,21 +77,27 @@ class Source:
     id: str
     title: str
     url: str
+    url_confirmed: bool = True
     verified: bool = True
+    note: str | None = None
 
 
 @dataclass(frozen=True)
 class Policy:
     id: str
     text: str
-    source: str
+    source: Sources = sources()
+    role: PolicyRole | None = None
     verified: bool = True
+    url: str | None = None
+    url_confirmed: bool = True
 
 
 @dataclass(frozen=True)
 class Headquarters:
     name: str
     url: str
+    url_confirmed: bool = True
 
 
 @dataclass(frozen=True)
@@ -74,19 +105,21 @@ class Association:
     name: str
     short_name: str
     mission: str
-    mission_source: str
     who_can_join: str
-    who_can_join_source: str
     headquarters: Headquarters
-    policies: tuple[Policy, ...]
     not_eligible_advice: str
+    mission_source: Sources = sources()
+    who_can_join_source: Sources = sources()
+    policies: tuple[Policy, ...] = ()
+
+    def policy(self, role: PolicyRole) -> Policy | None:
+        return next((p for p in self.policies if p.role is role), None)
 
 
 @dataclass(frozen=True)
 class Duty:
     id: str
     name: str
-    group: str
 
 
 @dataclass(frozen=True)
@@ -95,9 +128,18 @@ class DutyCategory:
 
     id: str
     name: str
-    source: str
     duties: tuple[Duty, ...]
+    source: Sources = sources()
     verified: bool = True
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class DutyBand:
+    """A band of the duty count: up to a threshold (`max`) or from one (`min`)."""
+
+    max: str | None = None
+    min: str | None = None
 
 
 @dataclass(frozen=True)
@@ -105,7 +147,7 @@ class Threshold:
     id: str
     value: int
     description: str
-    source: str
+    source: Sources = sources()
     verified: bool = True
 
 
@@ -113,6 +155,7 @@ class Threshold:
 class Right:
     id: str
     label: str
+    compare: bool = False
 
 
 @dataclass(frozen=True)
@@ -120,20 +163,23 @@ class CategoryRight:
     right: str
     allowed: Allowed
     text: str | None = None
-    source: str | None = None
+    source: Sources = sources()
     verified: bool = True
 
 
 @dataclass(frozen=True)
 class Criterion:
-    """One requirement of a path, in words (`text`) and as a condition; `enabled` switches it."""
+    """One requirement of a path, in words (`text`) and as a condition; `enabled` switches it.
+    `attainable`: a person can meet it by a change in their work, so a result may suggest it."""
 
     id: str
     text: str
     condition: Condition
-    source: str
+    source: Sources = sources()
     enabled: bool = True
     verified: bool = True
+    attainable: bool = False
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -142,6 +188,7 @@ class Path:
 
     id: str
     criteria: tuple[Criterion, ...]
+    title: str | None = None
 
     @property
     def enabled_criteria(self) -> tuple[Criterion, ...]:
@@ -155,13 +202,31 @@ class Rate:
     id: str
     label: str
     condition: Condition
+    source: Sources = sources()
+    verified: bool = True
+    note: str | None = None
+
+
+def destination(url: str) -> str:
+    """Where a link really goes, in words a link can say: "www.theipma.org", "office@ipma.org"."""
+    if url.startswith("mailto:"):
+        return url[len("mailto:") :]
+    return urlsplit(url).netloc or url
 
 
 @dataclass(frozen=True)
 class ApplyLink:
+    """Where to apply. `url_confirmed: false`: the address stands in for the real page (pages then
+    label the link by where it goes, not by what the label promises)."""
+
     label: str
     url: str
+    url_confirmed: bool = True
     rate: str | None = None
+
+    @property
+    def destination(self) -> str:
+        return destination(self.url)
 
 
 @dataclass(frozen=True)
@@ -172,18 +237,24 @@ class Category:
     order: int
     summary: str
     description: str
-    source: str
+    source: Sources = sources()
+    verified: bool = True
     paths: tuple[Path, ...] = ()
     excluded_by: tuple[str, ...] = ()
+    upgrade_to: tuple[str, ...] = ()
     rates: tuple[Rate, ...] = ()
-    rights: tuple[CategoryRight, ...] = ()
+    rights: tuple[CategoryRight, ...] = field(default=(), metadata={"keyed": "right"})
     apply: tuple[ApplyLink, ...] = ()
     dues_published: bool = True
-    verified: bool = True
+    free: bool = False
+    result_note: str | None = None
 
     @property
     def individual(self) -> bool:
         return self.kind is CategoryKind.INDIVIDUAL
+
+    def rate(self, rate_id: str) -> Rate | None:
+        return next((r for r in self.rates if r.id == rate_id), None)
 
 
 @dataclass(frozen=True)
@@ -191,8 +262,8 @@ class DuesSchedule:
     """The dues taking effect on `effective`: `amounts[category]`, `rates["regular.nonprofit"]`."""
 
     effective: date
-    reference: str
     amounts: dict[str, Decimal]
+    reference: Sources = sources()
     rates: dict[str, Decimal] = field(default_factory=dict)
     verified: bool = True
 
@@ -201,7 +272,9 @@ class DuesSchedule:
 class Dues:
     description: str
     currency: str
-    schedules: tuple[DuesSchedule, ...]  # sorted by effective date
+    schedules: tuple[DuesSchedule, ...] = field(  # sorted by effective date
+        default=(), metadata={"json": "values", "dated": True}
+    )
 
 
 @dataclass(frozen=True)
@@ -211,32 +284,51 @@ class Price:
     kind: PriceKind
     value: Decimal | None = None
 
+    @classmethod
+    def from_json(cls, data: object) -> Price:
+        if data == PriceKind.INCLUDED.value:
+            return cls(PriceKind.INCLUDED)
+        ((key, value),) = data.items()  # type: ignore[union-attr]
+        return cls(PriceKind(key), Decimal(str(value)))
+
+    def to_json(self) -> object:
+        if self.kind is PriceKind.INCLUDED:
+            return self.kind.value
+        return {self.kind.value: self.value}
+
 
 @dataclass(frozen=True)
 class EnterpriseScheme:
-    """Enterprise pricing taking effect on `effective` (algorithm: rules file, enterprise.py)."""
+    """Enterprise pricing taking effect on `effective` (how a quote reads it: enterprise.py)."""
 
     effective: date
-    reference: str
     flat_fee: Decimal
     included_places: int
     fill_order: tuple[str, ...]
     place_price: Price
     after_places: dict[str, Price]
+    reference: Sources = sources()
     verified: bool = True
 
 
 @dataclass(frozen=True)
 class EnterpriseExample:
-    name: str
+    """A worked example: member counts by category, and answers that choose rates (non-profit)."""
+
     counts: dict[str, int]
-    nonprofit: bool = False
+    name: str | None = None
+    answers: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Enterprise:
     description: str
-    schemes: tuple[EnterpriseScheme, ...]  # sorted by effective date
+    category: str
+    schemes: tuple[EnterpriseScheme, ...] = field(  # sorted by effective date
+        default=(), metadata={"json": "values", "dated": True}
+    )
+    max_members: int = 100_000
+    hints: dict[str, str] = field(default_factory=dict)
     examples: tuple[EnterpriseExample, ...] = ()
 
 
@@ -248,17 +340,39 @@ class Option:
 
 
 @dataclass(frozen=True)
+class QuestionErrors:
+    """What the quiz says when an answer is missing or unusable, in the question's own words."""
+
+    missing: str
+    not_whole: str | None = None
+    out_of_range: str | None = None
+
+
+@dataclass(frozen=True)
+class OtherDuties:
+    """The checklist's box for duties the list leaves out: counts for nothing, brings advice."""
+
+    id: str
+    label: str
+    advice: str
+
+
+@dataclass(frozen=True)
 class Question:
     id: str
     kind: QuestionKind
     text: str
+    errors: QuestionErrors
     help: str | None = None
+    statement: str | None = None
+    ask_when: Condition | None = None
     options: tuple[Option, ...] = ()
     none_label: str | None = None
-    ask_when: Condition | None = None
+    other: OtherDuties | None = None
     min: int | None = None
     max: int | None = None
     unit: str | None = None
+    unit_one: str | None = None
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
@@ -269,83 +383,49 @@ class FaqEntry:
     id: str
     question: str
     answer: str
-    source: str
+    source: Sources = sources()
+    group: str | None = None  # the FAQ page's section heading; None: the first, general section
     verified: bool = True
 
 
 @dataclass(frozen=True)
 class Rules:
-    """The whole validated rules file. Lookup tables are derived once, in __post_init__."""
+    """The whole validated rules file, with its lookups (`index`) built once when it is made."""
 
     schema_version: int
-    association: Association
     sources: tuple[Source, ...]
+    association: Association
     duty_groups: tuple[DutyCategory, ...]
+    duty_bands: tuple[DutyBand, ...]
     thresholds: tuple[Threshold, ...]
     rights: tuple[Right, ...]
     categories: tuple[Category, ...]
     dues: Dues
     enterprise: Enterprise
     questions: tuple[Question, ...]
-    faq: tuple[FaqEntry, ...]
-    # Derived lookups and the engine's memo (next_step's walk); not part of equality.
-    index: dict = field(default_factory=dict, init=False, repr=False, compare=False)
-    cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    faq: tuple[FaqEntry, ...] = ()
+    index: RulesIndex = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self.index.update(
-            sources={s.id: s for s in self.sources},
-            categories={c.id: c for c in self.categories},
-            questions={q.id: q for q in self.questions},
-            thresholds={t.id: t.value for t in self.thresholds},
-            duties={d.id: d for g in self.duty_groups for d in g.duties},
-            duty_group={d.id: g.id for g in self.duty_groups for d in g.duties},
-            rights={r.id: r for r in self.rights},
-        )
+        object.__setattr__(self, "index", RulesIndex.of(self))
 
     def category(self, category_id: str) -> Category:
-        return self.index["categories"][category_id]
+        return self.index.categories[category_id]
 
     def question(self, question_id: str) -> Question:
-        return self.index["questions"][question_id]
+        return self.index.questions[question_id]
 
     def source(self, source_id: str) -> Source:
-        return self.index["sources"][source_id]
+        return self.index.sources[source_id]
 
     def threshold(self, threshold_id: str) -> int:
-        return self.index["thresholds"][threshold_id]
+        return self.index.thresholds[threshold_id]
 
     @property
     def individual_categories(self) -> tuple[Category, ...]:
         """Individual categories in `order` (the order they are shown and tie-broken in)."""
-        found = self.index.get("individual")
-        if found is None:
-            found = tuple(sorted((c for c in self.categories if c.individual), key=_order))
-            self.index["individual"] = found
-        return found
+        return self.index.individual
 
     @property
     def duty_ids(self) -> tuple[str, ...]:
-        return tuple(self.index["duties"])
-
-    def leaves(self) -> tuple[Leaf, ...]:
-        """Every distinct leaf condition in the rules (criteria, rates, ask_when), in file order."""
-        found = self.index.get("leaves")
-        if found is None:
-            seen: dict[Leaf, None] = {}
-            for q in self.questions:
-                if q.ask_when is not None:
-                    seen.update(dict.fromkeys(q.ask_when.leaves()))
-            for c in self.categories:
-                for p in c.paths:
-                    for crit in p.criteria:
-                        seen.update(dict.fromkeys(crit.condition.leaves()))
-                for r in c.rates:
-                    seen.update(dict.fromkeys(r.condition.leaves()))
-            found = tuple(seen)
-            self.index["leaves"] = found
-        return found
-
-
-def _order(category: Category) -> tuple[int, str]:
-    return (category.order, category.id)
+        return tuple(self.index.duties)

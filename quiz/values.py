@@ -1,30 +1,41 @@
 """Named values for text: the one naming scheme behind `{{ ... }}` placeholders.
 
-A price or a count is written once in the rules file; FAQ answers, criterion texts and the site's
-pages name it instead of typing it, so a new year's dues change every page at once. The names:
+A price, a count or a rule is written once in the rules file; FAQ answers, criterion texts,
+descriptions and the site's pages name it instead of typing it, so a new year's dues or a changed
+threshold changes every page at once. The names:
 
-    association.name  association.short_name  categories.<id>.name
-    thresholds.<id>                                   "5"
-    dues.year                                         "2022" (the schedule in force on the date)
-    dues.<category>   dues.<category>.<rate>          "$165", "$220" (dues.regular.nonprofit)
+    association.name  association.short_name
+    categories.<id>.name
+    categories.<id>.precedence          "only for those who do not meet the requirements of Regular
+                                        membership" (from excluded_by; categories that have one)
+    criteria.<category>.<criterion>     the criterion's text (the first path that has that id)
+    thresholds.<id>                     "5"
+    questions.<id>.min  questions.<id>.max   a number question's range
+    dues.year                           "2022" (the schedule in force on the date)
+    dues.<category>   dues.<category>.<rate>                  "$165", "$220"
     enterprise.year  enterprise.flat_fee  enterprise.included_places  enterprise.place_price
-    enterprise.after_places.<category>                "50%", "free", "$100"
+    enterprise.after_places.<category>                        "50%", "free", "$100"
+    enterprise.after_places.<category>.phrase                 "at 50% of Regular dues",
+                                                              "at no charge", "at $100 each"
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from . import dated
+from . import dated, wording
 from .errors import DuesYearError, UnknownValueError
-from .model import Category, DuesSchedule, EnterpriseScheme, Price, PriceKind, Rules
+from .index import ANY_OTHER
+from .model import QuestionKind, Rules
 from .money import display
+from .rules_json import to_json
 
 PLACEHOLDER_RE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
+MAX_NESTING = 4
+"""A text a placeholder brings in (a criterion's) may use placeholders itself, this deep at most."""
 
 
 @dataclass(frozen=True)
@@ -36,60 +47,118 @@ class Value:
     display: str
 
 
-def known_names(
-    *,
-    thresholds: Iterable[str],
-    categories: Iterable[Category],
-    schedules: Iterable[DuesSchedule],
-    schemes: Iterable[EnterpriseScheme],
-) -> set[str]:
-    """Every name some date can resolve (validation uses it before a `Rules` exists)."""
-    names = {"association.name", "association.short_name"}
-    names.update(f"categories.{c.id}.name" for c in categories)
-    names.update(f"thresholds.{t}" for t in thresholds)
-    schedules = list(schedules)
-    if schedules:
-        names.add("dues.year")
-    for schedule in schedules:
-        names.update(f"dues.{c}" for c in schedule.amounts)
-        names.update(f"dues.{r}" for r in schedule.rates)
-    schemes = list(schemes)
-    if schemes:
-        names.update(
-            f"enterprise.{n}" for n in ("year", "flat_fee", "included_places", "place_price")
-        )
-    for scheme in schemes:
-        names.update(f"enterprise.after_places.{c}" for c in scheme.after_places)
-    return names
-
-
 def names(rules: Rules) -> set[str]:
-    return known_names(
-        thresholds=(t.id for t in rules.thresholds),
-        categories=rules.categories,
-        schedules=rules.dues.schedules,
-        schemes=rules.enterprise.schemes,
-    )
+    """Every name the rules define on some date (for did-you-mean hints and checks)."""
+    return names_in(to_json(rules))
 
 
-def resolve(rules: Rules, name: str, on: date | None = None) -> Value:
+def names_in(data: object) -> set[str]:
+    """Every name the rules JSON defines on some date. Reads the JSON, not the model, so that the
+    build can check placeholders even in a file with other mistakes; a broken part names nothing."""
+    found = {"association.name", "association.short_name"}
+    for category in _entries(_get(data, "categories")):
+        cid = category.get("id")
+        if not isinstance(cid, str):
+            continue
+        found.add(f"categories.{cid}.name")
+        if category.get("excluded_by"):
+            found.add(f"categories.{cid}.precedence")
+        for path in _entries(category.get("paths")):
+            found.update(
+                f"criteria.{cid}.{c['id']}"
+                for c in _entries(path.get("criteria"))
+                if isinstance(c.get("id"), str)
+            )
+    for threshold in _entries(_get(data, "thresholds")):
+        if isinstance(threshold.get("id"), str):
+            found.add(f"thresholds.{threshold['id']}")
+    for question in _entries(_get(data, "questions")):
+        if isinstance(question.get("id"), str) and question.get("kind") == QuestionKind.NUMBER:
+            found.update((f"questions.{question['id']}.min", f"questions.{question['id']}.max"))
+    # Dues and Enterprise names follow from the categories as well as from the dated blocks: a
+    # broken dues block (a misspelled key, a bad date) is reported where it is, not again at every
+    # text that names one of its amounts.
+    individual = [
+        c
+        for c in _entries(_get(data, "categories"))
+        if isinstance(c.get("id"), str) and c.get("kind") == "individual"
+    ]
+    found.add("dues.year")
+    for category in individual:
+        if category.get("dues_published", True) is not False:
+            found.add(f"dues.{category['id']}")
+            found.update(
+                f"dues.{category['id']}.{r['id']}"
+                for r in _entries(category.get("rates"))
+                if isinstance(r.get("id"), str)
+            )
+    for block in _mapping(_get(data, "dues", "values")).values():
+        for table in ("amounts", "rates"):
+            found.update(f"dues.{key}" for key in _mapping(_get(block, table)))
+    found.update(f"enterprise.{n}" for n in ("year", "flat_fee", "included_places", "place_price"))
+    after: set[str] = set()
+    schemes = _get(data, "enterprise", "values")
+    if not isinstance(schemes, dict) or not schemes:
+        after.update(c["id"] for c in individual)
+    for scheme in _mapping(schemes).values():
+        places = _get(scheme, "after_places")
+        after.update(places if isinstance(places, dict) else (c["id"] for c in individual))
+    for key in after:
+        found.update((f"enterprise.after_places.{key}", f"enterprise.after_places.{key}.phrase"))
+    return found
+
+
+def _get(data: object, *keys: str) -> object:
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
+
+
+def _mapping(data: object) -> dict:
+    return data if isinstance(data, dict) else {}
+
+
+def _entries(data: object) -> list[dict]:
+    return [item for item in data if isinstance(item, dict)] if isinstance(data, list) else []
+
+
+def resolve(rules: Rules, name: str, on: date | None = None, _depth: int = 0) -> Value:
     """The value `name` has on `on` (default today); `UnknownValueError` if it has none then."""
     parts = name.split(".")
-    head = parts[0]
-    if head == "association" and len(parts) == 2 and parts[1] in ("name", "short_name"):
-        text = getattr(rules.association, parts[1])
+    head, rest = parts[0], parts[1:]
+    if head == "association" and rest in (["name"], ["short_name"]):
+        text = getattr(rules.association, rest[0])
         return Value(name, text, text)
-    if head == "categories" and len(parts) == 3 and parts[2] == "name":
-        category = rules.index["categories"].get(parts[1])
-        if category is not None:
+    if head == "categories" and len(rest) == 2 and rest[0] in rules.index.categories:
+        category = rules.index.categories[rest[0]]
+        if rest[1] == "name":
             return Value(name, category.name, category.name)
-    if head == "thresholds" and len(parts) == 2 and parts[1] in rules.index["thresholds"]:
-        number = rules.threshold(parts[1])
+        if rest[1] == "precedence" and category.excluded_by:
+            text = wording.precedence(
+                category,
+                rules.index.excluders.get(category.id, ()),
+                ANY_OTHER in category.excluded_by,
+            )
+            return Value(name, text, text)
+    if head == "criteria" and len(rest) == 2 and rest[0] in rules.index.categories:
+        for path in rules.index.categories[rest[0]].paths:
+            for criterion in path.criteria:
+                if criterion.id == rest[1]:
+                    text = render_text(rules, criterion.text, on, _depth + 1)
+                    return Value(name, text, text)
+    if head == "thresholds" and len(rest) == 1 and rest[0] in rules.index.thresholds:
+        number = rules.index.thresholds[rest[0]]
         return Value(name, number, str(number))
-    if head == "dues" and len(parts) >= 2:
-        return _dues(rules, name, parts[1:], on)
-    if head == "enterprise" and len(parts) >= 2:
-        return _enterprise(rules, name, parts[1:], on)
+    if head == "questions" and len(rest) == 2 and rest[1] in ("min", "max"):
+        question = rules.index.questions.get(rest[0])
+        if question is not None and question.kind is QuestionKind.NUMBER:
+            number = getattr(question, rest[1])
+            number = 0 if number is None else number
+            return Value(name, number, str(number))
+    if head == "dues" and rest:
+        return _dues(rules, name, rest, on)
+    if head == "enterprise" and rest:
+        return _enterprise(rules, name, rest, on)
     raise UnknownValueError(name)
 
 
@@ -116,38 +185,38 @@ def _dues(rules: Rules, name: str, rest: list[str], on: date | None) -> Value:
 def _enterprise(rules: Rules, name: str, rest: list[str], on: date | None) -> Value:
     pick = _in_force(name, rules.enterprise.schemes, on)
     scheme = pick.schedule
+    currency = rules.dues.currency
     if rest == ["year"]:
         return Value(name, pick.year, str(pick.year))
     if rest == ["flat_fee"]:
-        return Value(name, scheme.flat_fee, display(scheme.flat_fee, rules.dues.currency))
+        return Value(name, scheme.flat_fee, display(scheme.flat_fee, currency))
     if rest == ["included_places"]:
         return Value(name, scheme.included_places, str(scheme.included_places))
     if rest == ["place_price"]:
-        return Value(name, *_price(scheme.place_price, rules.dues.currency))
-    if len(rest) == 2 and rest[0] == "after_places" and rest[1] in scheme.after_places:
-        return Value(name, *_price(scheme.after_places[rest[1]], rules.dues.currency))
+        price = scheme.place_price
+        return Value(name, _price_value(price), wording.price_display(price, currency))
+    if rest[0] == "after_places" and len(rest) in (2, 3) and rest[1] in scheme.after_places:
+        price = scheme.after_places[rest[1]]
+        if len(rest) == 2:
+            return Value(name, _price_value(price), wording.price_display(price, currency))
+        if rest[2] == "phrase":
+            category = rules.index.categories.get(rest[1])
+            label = category.name if category else rest[1]
+            return Value(name, _price_value(price), wording.price_phrase(price, label, currency))
     raise UnknownValueError(name, f"unknown value '{name}' in the {pick.year} Enterprise pricing")
 
 
-def _price(price: Price, currency: str) -> tuple[Decimal | str, str]:
-    if price.kind is PriceKind.INCLUDED:
-        return "included", "free"
-    if price.kind is PriceKind.PERCENT_OF_DUES:
-        return price.value, f"{percent_text(price.value)}%"
-    return price.value, display(price.value, currency)
+def _price_value(price) -> Decimal | str:
+    return price.value if price.value is not None else price.kind.value
 
 
-def percent_text(value: Decimal) -> str:
-    """50 → "50", 12.5 → "12.5"."""
-    text = format(value.normalize(), "f")
-    return text
-
-
-def render_text(rules: Rules, text: str, on: date | None = None) -> str:
+def render_text(rules: Rules, text: str, on: date | None = None, _depth: int = 0) -> str:
     """`text` with every `{{ name }}` replaced by its display; `UnknownValueError` for bad names."""
     if "{{" not in text:
         return text
-    return PLACEHOLDER_RE.sub(lambda m: resolve(rules, m.group(1), on).display, text)
+    if _depth > MAX_NESTING:
+        raise UnknownValueError(text[:40], "placeholders nest too deeply (a text naming itself?)")
+    return PLACEHOLDER_RE.sub(lambda m: resolve(rules, m.group(1), on, _depth).display, text)
 
 
 def placeholders(text: str) -> list[str]:

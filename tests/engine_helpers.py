@@ -9,9 +9,9 @@ from pathlib import Path
 
 import yaml
 
-from quiz.build.yaml_loader import load_data, load_rules
+from quiz.build.validate import load_rules, validate
+from quiz.build.yaml_loader import load_data
 from quiz.model import Rules
-from quiz.validate import build_rules
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RULES_PATH = REPO_ROOT / "rules" / "membership.yaml"
@@ -33,17 +33,22 @@ def _data() -> object:
 
 
 def rules_data() -> dict:
-    """A fresh deep copy of the real rules' plain data, to modify in a test."""
+    """A fresh deep copy of the real rules' plain data (as JSON holds it), to modify in a test."""
     return copy.deepcopy(_data())
+
+
+def rules_from(data: object) -> Rules:
+    """Validated rules from modified data (`RulesValidationError` listing every problem)."""
+    return validate(data)
 
 
 @cache
 def faq_rule_rules() -> Rules:
     """The real rules with the Affiliate FAQ's Enterprise counting rule (the fixture) instead."""
     data = rules_data()
-    fixture = yaml.safe_load((FIXTURES / "enterprise_faq_rule.yaml").read_text(encoding="utf-8"))
-    data["enterprise"] = fixture["enterprise"]
-    return build_rules(data)
+    fixture = load_data(FIXTURES / "enterprise_faq_rule.yaml")[0]
+    data["enterprise"]["values"] = fixture["enterprise"]["values"]
+    return validate(data)
 
 
 def load_cases(name: str) -> list[dict]:

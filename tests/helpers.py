@@ -512,9 +512,9 @@ def make_python_bundle(dest: str | os.PathLike[str]) -> Path:
     compiled: quiz/build/python_bundle.py) to ``dest``, exactly as the site build makes it."""
     from quiz import export
     from quiz.build import assets, python_bundle
-    from quiz.build.yaml_loader import load_rules
+    from quiz.build.validate import load_rules
 
-    rules = load_rules(REPO_ROOT / DEFAULT_RULES, check_answer_space=False)
+    rules = load_rules(REPO_ROOT / DEFAULT_RULES, answer_space=False)
     data = python_bundle.python_bundle(
         assets.engine_zip_bytes(),
         assets.rules_json_bytes(export.to_json(rules)),

@@ -43,8 +43,12 @@ class BuiltRules:
     def classify(self, answers: Mapping[str, Any]) -> dict:
         return self.call("classify", {"answers": answers})
 
-    def quote(self, counts: Mapping[str, Any]) -> dict:
-        return self.call("enterprise", counts)
+    def quote(self, counts: Mapping[str, int], answers: Mapping[str, Any] | None = None) -> dict:
+        return self.call("enterprise", {"counts": counts, "answers": answers or {}})
+
+    def calculator_form(self) -> dict:
+        """The calculator's fields, toggles and first example, as the build put them on the page."""
+        return self.call("calculator_form", {})
 
     def flow(self, answers: Mapping[str, Any]) -> list[str]:
         """The question ids the engine asks, in order, for a person with these answers."""
@@ -165,8 +169,8 @@ def expect_result(page: Page, result: Mapping[str, Any]) -> None:
     if dues is not None:
         expect(panel.locator(".ipma-panel__amount")).to_have_text(dues["display"])
         expect(panel).to_contain_text(dues["label"])
-        if dues["rate"] == "nonprofit":
-            expect(panel).to_contain_text("non-profit rate")
+        if dues["rate_label"]:
+            expect(panel).to_contain_text(dues["rate_label"])
     elif result["dues_note"]:
         expect(panel).to_contain_text(result["dues_note"])
     reasons = page.locator(".ipma-reason")
@@ -175,13 +179,32 @@ def expect_result(page: Page, result: Mapping[str, Any]) -> None:
         expect(item).to_contain_text(reason["text"])
         status = {True: "Met:", False: "Not met:", None: "Not asked:"}[reason["met"]]
         expect(item).to_contain_text(status)
-        expect(item.get_by_role("link", name=reason["source"]["title"])).to_be_visible()
+        for source in reason["sources"]:
+            expect(item).to_contain_text(source["title"])
+            # A link is labelled for where it goes: the title only when the address is its own.
+            name = source["title"] if source["url_confirmed"] else urlparse(source["url"]).netloc
+            link = item.get_by_role("link", name=name, exact=True)
+            expect(link.first).to_have_attribute("href", source["url"])
+        if reason["note"]:
+            expect(item).to_contain_text(reason["note"])
     for link in result["apply"]:
-        expect(page.get_by_role("link", name=link["label"])).to_be_visible()
+        # A link's label never promises a page its address does not lead to.
+        if link["url_confirmed"]:
+            shown = page.get_by_role("link", name=link["label"])
+            expect(shown).to_have_attribute("href", link["url"])
+        else:
+            expect(page.locator(".ipma-result")).to_contain_text(link["label"])
+            go = page.get_by_role("link", name=f"Go to {link['destination']}", exact=True)
+            expect(go.first).to_have_attribute("href", link["url"])
     for other in result["also_meets"]:
         expect(page.locator(".ipma-result")).to_contain_text(other["why_not_chosen"])
-    if result["nearest_upgrade"]:
-        expect(page.locator(".ipma-result")).to_contain_text(result["nearest_upgrade"]["text"])
+    for note in result["notes"]:
+        expect(page.locator(".ipma-result")).to_contain_text(note)
+    upgrade = result["nearest_upgrade"]
+    if upgrade:
+        expect(page.locator(".ipma-result")).to_contain_text(upgrade["text"])
+        for missing in upgrade["missing"]:
+            expect(page.locator(".ipma-result")).to_contain_text(missing)
     expect(page.locator(".ipma-disclaimer")).to_have_text(result["disclaimer"])
 
 
@@ -202,3 +225,14 @@ def pyodide_request(url: str) -> bool:
     """A request for a file that only the quiz engine needs."""
     path = urlparse(url).path
     return bool(re.search(r"/assets/engine/", path) or path.endswith("/engine-worker.mjs"))
+
+
+def fill_calculator(page: Page, built: BuiltRules, numbers: tuple[int, ...]) -> dict:
+    """Type `numbers` into the calculator's fields in the order the rules give them (the toggles as
+    they start); returns CPython's quote for what was typed."""
+    form = built.calculator_form()
+    counts = {}
+    for field, number in zip(form["fields"], numbers, strict=False):
+        page.get_by_label(field["label"], exact=True).fill(str(number))
+        counts[field["category"]] = number
+    return built.quote(counts, form["start"]["answers"])

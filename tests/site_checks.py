@@ -10,23 +10,14 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from quiz import dated, dues, enterprise, values
-from quiz.build.yaml_loader import load_rules
-from quiz.model import Rules
-
-DOLLARS = re.compile(r"\$\s?(\d{1,3}(?:,\d{3})*(?:\.\d{2})?|\d+(?:\.\d{2})?)(?![\d,]*\d)")
-# "10 Regular members", "5 of the duties", "2 years": a count, at most two words, then the noun.
-COUNTS = re.compile(
-    r"(?<![\d,.$])\b(\d+)\s+(?:[A-Za-z][A-Za-z-]*\s+){0,2}?(members?|duties|duty|years?)\b",
-    re.IGNORECASE,
-)
+from quiz.build import figures
+from quiz.build.validate import load_rules
 
 # Elements whose text a reader does not read as page content.
 SKIPPED = {"script", "style", "nav", "noscript", "template", "svg"}
@@ -91,14 +82,6 @@ def html_pages(site_dir: Path) -> dict[str, Path]:
     return pages
 
 
-def dollar_figures(text: str) -> list[Decimal]:
-    return [Decimal(m.group(1).replace(",", "")) for m in DOLLARS.finditer(text)]
-
-
-def count_figures(text: str) -> list[tuple[int, str]]:
-    return [(int(m.group(1)), m.group(0)) for m in COUNTS.finditer(text)]
-
-
 def section(text: str, start: str, end: str | None = None) -> str:
     """The part of a page's text from the heading ``start`` to ``end`` (or the end)."""
     begin = text.index(start)
@@ -106,99 +89,21 @@ def section(text: str, start: str, end: str | None = None) -> str:
     return text[begin:] if stop == -1 else text[begin:stop]
 
 
-# --- what the rules allow each page to state -----------------------------------------------------
+# --- what the rules allow each page to state: the build's own check (quiz/build/figures.py) ------
 
 
-@dataclass
-class Allowed:
-    """Figures the engine produces for the build date; ``for_page`` picks what a page may state."""
-
-    rules: Rules
-    on: date
-    current: set[Decimal] = field(default_factory=set)
-    every_year: set[Decimal] = field(default_factory=set)
-    per_category: dict[str, set[Decimal]] = field(default_factory=dict)
-    enterprise: set[Decimal] = field(default_factory=set)
-    named: set[Decimal] = field(default_factory=set)
-    counts: set[int] = field(default_factory=set)
-    member_counts: set[int] = field(default_factory=set)
-
-    def for_page(self, key: str) -> tuple[set[Decimal], set[int]]:
-        """(dollar amounts, counts) the page at URL path ``key`` may state.
-
-        A category page shows that category's dues; the dues page every published year; the
-        Enterprise page the engine's quotes of the examples; FAQ and hand-written pages the named
-        values their placeholders resolve to; summaries (home, comparison, how to join) the dues in
-        force. Any other page: only the dues in force.
-        """
-        counts = set(self.counts)
-        match = re.fullmatch(r"membership/([^/]+)/", key)
-        if match and match.group(1) in self.per_category:
-            return set(self.per_category[match.group(1)]), counts
-        if key == "dues/":
-            return set(self.every_year), counts
-        if key in {"enterprise/", "membership/enterprise/"}:
-            return self.enterprise | self.named, counts | self.member_counts
-        if key in {"faq/", "staff-guide/"}:
-            return self.named | self.current, counts | self.member_counts
-        return set(self.current), counts
-
-
-def allowed_figures(rules_path: Path, on: date) -> Allowed:
+def allowed_figures(rules_path: Path, on: date) -> figures.Allowed:
     """Every figure the engine produces from ``rules_path`` for a build on ``on``."""
-    rules = load_rules(rules_path)
-    allowed = Allowed(rules=rules, on=on)
-    for category in rules.categories:
-        mine: set[Decimal] = set()
-        if category.dues_published:
-            try:
-                mine.add(dues.estimate(rules, category.id, on=on).amount)
-                for rate in category.rates:
-                    mine.add(dues.estimate(rules, category.id, on=on, rate=rate.id).amount)
-            except dated.DuesYearError:
-                pass
-        allowed.per_category[category.id] = mine
-        allowed.current |= mine
-    for schedule in rules.dues.schedules:
-        allowed.every_year |= set(schedule.amounts.values()) | set(schedule.rates.values())
-    for name in sorted(values.names(rules)):
-        try:
-            value = values.resolve(rules, name, on=on)
-        except Exception:  # a name with no value on this date (e.g. no scheme yet)
-            continue
-        if isinstance(value.value, Decimal) and value.display.startswith("$"):
-            allowed.named.add(value.value)
-    allowed.counts = {t.value for t in rules.thresholds}
-    for example in rules.enterprise.examples:
-        quote = enterprise.quote(rules, dict(example.counts), on=on)
-        allowed.enterprise |= {quote.enterprise.total, quote.individual.total, quote.saving}
-        for line in (*quote.enterprise.lines, *quote.individual.lines):
-            allowed.enterprise |= {line.unit, line.amount}
-            allowed.member_counts.add(line.count)
-        allowed.member_counts |= set(example.counts.values())
-        if quote.break_even_count is not None:
-            allowed.member_counts.add(quote.break_even_count)
-    try:
-        scheme = dated.in_force(rules.enterprise.schemes, on).schedule
-        allowed.member_counts.add(scheme.included_places)
-        allowed.enterprise.add(scheme.flat_fee)
-    except dated.DuesYearError:
-        pass
-    return allowed
+    return figures.allowed_figures(load_rules(rules_path), on)
 
 
-def inconsistencies(site_dir: Path, allowed: Allowed) -> list[str]:
-    """Every figure on every page that the rules do not produce for that page, as readable lines."""
+def inconsistencies(site_dir: Path, allowed: figures.Allowed) -> list[str]:
+    """Every figure on every built page that the rules do not give for that page, as the visitor
+    reads it (the HTML's text): the build checked the Markdown; this checks what it became."""
     problems: list[str] = []
     for key, path in html_pages(site_dir).items():
         text = page_text(path.read_text(encoding="utf-8"))
-        money, counts = allowed.for_page(key)
-        for amount in dollar_figures(text):
-            if amount not in money:
-                problems.append(f"/{key}: ${amount} is not a figure the rules give for this page")
-        for number, phrase in count_figures(text):
-            if number not in counts:
-                problems.append(f"/{key}: '{phrase}' ({number}) is not a count the rules give")
+        problems.extend(figures.problems(text, allowed, key, f"/{key}"))
     return problems
 
 
@@ -327,3 +232,8 @@ def tree_hashes(root: Path) -> dict[str, str]:
         for p in sorted(root.rglob("*"))
         if p.is_file()
     }
+
+
+def dollar_figures(text: str) -> list[Decimal]:
+    """The dollar amounts a text states, as the build's check reads them."""
+    return [Decimal(m.group(1).replace(",", "")) for m in figures.DOLLARS.finditer(text)]

@@ -71,7 +71,7 @@ MATERIAL_ALLOWED: list[tuple[str, str, str]] = [
 REGULAR = {
     "organization": "law_firm",
     "duties": ["recruiting", "orientation", "budgeting", "salary_administration", "delegation"],
-    "supervises": True,
+    "people_supervised": 4,
     "nonprofit": False,
 }
 NOT_ELIGIBLE = {
@@ -266,13 +266,16 @@ def test_the_calculator_with_a_quote_and_the_failure_messages_pass_axe(
     audit = Audit()
     page = audit_context.new_page()
     page.goto(site_server + "enterprise/")
-    page.get_by_label("Regular members", exact=True).fill("12")
-    quote = built.quote({"regular": 12, "associate": 0, "affiliate": 0, "nonprofit": False})
+    form = built.calculator_form()
+    first, second = form["fields"][0], form["fields"][1]
+    page.get_by_label(first["label"], exact=True).fill("12")
+    counts = {f["category"]: 12 if f is first else 0 for f in form["fields"]}
+    quote = built.quote(counts, form["start"]["answers"])
     expect(page.locator(".ipma-calc__enterprise-total")).to_have_text(
         quote["enterprise"]["display"], timeout=ENGINE_TIMEOUT_MS
     )
     audit.run(page, "the calculator with a quote")
-    associate = page.get_by_label("Associate members", exact=True)
+    associate = page.get_by_label(second["label"], exact=True)
     associate.fill("three")
     field = page.locator(".ipma-calc__field", has=associate)
     expect(field.locator(".ipma-error-message")).to_be_visible()
@@ -316,21 +319,28 @@ def test_the_calculator_can_be_used_with_the_keyboard_only(browser, site_server,
     try:
         page = context.new_page()
         page.goto(site_server + "enterprise/")
-        counts = {"regular": 9, "associate": 2, "affiliate": 4, "nonprofit": True}
-        tab_to(page, page.get_by_label("Regular members", exact=True))
-        type_over(page, str(counts["regular"]))
-        tab_to(page, page.get_by_label("Our organization is a non-profit"))
-        page.keyboard.press("Space")
-        tab_to(page, page.get_by_label("Associate members", exact=True))
+        form = built.calculator_form()
+        fields = form["fields"]
+        counts = {f["category"]: n for f, n in zip(fields, (9, 2, 4), strict=False)}
+        answers = dict(form["start"]["answers"])
+        tab_to(page, page.get_by_label(fields[0]["label"], exact=True))
+        type_over(page, str(counts[fields[0]["category"]]))
+        for toggle in form["toggles"]:  # every box ticked with the space bar
+            tab_to(page, page.get_by_label(toggle["label"], exact=True))
+            page.keyboard.press("Space")
+            answers[toggle["question"]] = not answers[toggle["question"]]
+        second = page.get_by_label(fields[1]["label"], exact=True)
+        tab_to(page, second)
         type_over(page, "two")  # a mistake, reported next to the field
-        error = page.locator(".ipma-calc__field", has=page.get_by_label("Associate members"))
+        error = page.locator(".ipma-calc__field", has=second)
         expect(error.locator(".ipma-error-message")).to_contain_text("whole number")
-        type_over(page, str(counts["associate"]))
+        type_over(page, str(counts[fields[1]["category"]]))
         page.keyboard.press("Tab")
-        expect(page.get_by_label("Affiliate members", exact=True)).to_be_focused()
-        type_over(page, str(counts["affiliate"]))
+        last = page.get_by_label(fields[2]["label"], exact=True)
+        expect(last).to_be_focused()
+        type_over(page, str(counts[fields[2]["category"]]))
 
-        quote = built.quote(counts)
+        quote = built.quote(counts, answers)
         summary = page.locator(".ipma-calc__summary")
         expect(summary.locator(".ipma-calc__enterprise-total")).to_have_text(
             quote["enterprise"]["display"], timeout=ENGINE_TIMEOUT_MS
@@ -341,6 +351,6 @@ def test_the_calculator_can_be_used_with_the_keyboard_only(browser, site_server,
         # The quote is announced: the summary is a polite, atomic live region.
         expect(summary).to_have_attribute("aria-live", "polite")
         expect(summary).to_have_attribute("aria-atomic", "true")
-        expect(page.get_by_label("Affiliate members", exact=True)).to_be_focused()
+        expect(last).to_be_focused()
     finally:
         context.close()

@@ -38,6 +38,7 @@ def test_classify_returns_the_result_shape():
         "rights",
         "apply",
         "next_steps",
+        "notes",
         "disclaimer",
     }
     assert result["outcome"]["category"] == "business_partner"
@@ -47,7 +48,11 @@ def test_classify_returns_the_result_shape():
 
 def test_enterprise_returns_the_quote_shape():
     result = call(
-        "enterprise", {"regular": 12, "associate": 2, "affiliate": 5, "nonprofit": False}
+        "enterprise",
+        {
+            "counts": {"regular": 12, "associate": 2, "affiliate": 5},
+            "answers": {"nonprofit": False},
+        },
     )["result"]
     assert set(result) == {
         "year",
@@ -56,7 +61,10 @@ def test_enterprise_returns_the_quote_shape():
         "cheaper",
         "saving",
         "saving_display",
+        "verdict",
         "break_even",
+        "basis",
+        "notes",
     }
     assert set(result["enterprise"]["lines"][0]) == {
         "label",
@@ -86,17 +94,18 @@ def test_a_request_can_price_on_another_date():
             {"id": 3, "method": "classify", "params": {"answers": {"organization": "x"}}},
             "AnswerError",
         ),
-        ({"id": 3, "method": "enterprise", "params": {"regular": -2}}, "AnswerError"),
+        ({"id": 3, "method": "enterprise", "params": {"counts": {"regular": -2}}}, "AnswerError"),
         (
-            {"id": 3, "method": "enterprise", "params": {"regular": 2, "year": 2030}},
+            {"id": 3, "method": "enterprise", "params": {"counts": {"regular": 2}, "year": 2030}},
             "DuesYearError",
         ),
+        ({"id": 3, "method": "enterprise", "params": {"regular": 2}}, "RequestError"),
         ({"id": 3, "method": "teleport", "params": {}}, "RequestError"),
         ({"id": 3, "method": "classify", "params": ["x"]}, "RequestError"),
         ({"id": 3, "method": "classify", "params": {"on": "tomorrow"}}, "RequestError"),
         (
             {"id": 3, "method": "configure", "params": {"rules": {"schema_version": 1}}},
-            "RulesValidationError",
+            "RulesError",
         ),
         ("not a request", "RequestError"),
         (None, "RequestError"),
@@ -149,10 +158,24 @@ def test_hostile_answers_get_a_short_one_line_answer_error(answers, fragment):
 
 def test_a_huge_member_count_or_date_is_a_clear_error_not_an_internal_one():
     for method, params in [
-        ("enterprise", {"regular": 10**5000}),
-        ("enterprise", {"regular": 1, "year": 10**5000}),
+        ("enterprise", {"counts": {"regular": 10**5000}}),
+        ("enterprise", {"counts": {"regular": 1}, "year": 10**5000}),
         ("classify", {"answers": {}, "on": 10**5000}),
     ]:
         error = call(method, params)["error"]
         assert error["type"] in ("AnswerError", "RequestError"), error
         assert "too large" in error["message"]
+
+
+def test_the_calculator_form_comes_from_the_rules():
+    form = call("calculator_form")["result"]
+    rules = real_rules()
+    scheme = rules.enterprise.schemes[-1]
+    priced = set(scheme.fill_order) | set(scheme.after_places)
+    assert [f["category"] for f in form["fields"]] == [
+        c.id for c in rules.individual_categories if c.id in priced
+    ]
+    assert all(f["max"] == rules.enterprise.max_members for f in form["fields"])
+    asked = {q for c in rules.categories for r in c.rates for q in r.condition.questions()}
+    assert {t["question"] for t in form["toggles"]} == asked
+    assert all(t["label"] == rules.question(t["question"]).statement for t in form["toggles"])

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 
-from quiz.classify import _env, candidates, fit, outcome
-from quiz.enumerate import answer_sets as every_answer_set
-from quiz.validate import build_rules
+from quiz.answer_space import answer_sets as every_answer_set
+from quiz.build.validate import validate as build_rules
+from quiz.fitting import candidates, fit, outcome
+from quiz.fitting import env as _env
 from tests.engine_helpers import real_rules, rules_data
 from tests.test_properties import answer_sets
 
@@ -98,7 +99,9 @@ def test_two_choice_criteria_on_one_path_must_both_admit_the_answer():
 
 def test_outcomes_are_the_same_with_and_without_the_index():
     """The walk the validator makes, evaluated once through the index and once over everyone."""
-    from quiz.classify import _applicable, _fits, _possible
+    from quiz.fitting import applicable as _applicable
+    from quiz.fitting import fits as _fits
+    from quiz.fitting import possible as _possible
 
     for answers in every_answer_set(RULES):
         env = _env(RULES, _applicable(RULES, answers), all_closed=True)

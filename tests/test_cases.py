@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from quiz.classify import classify, next_step
 from quiz.enterprise import quote
+from quiz.flow import next_step
 from quiz.model import QuestionKind
+from quiz.result import classify
 from tests.engine_helpers import IN_2022, faq_rule_rules, load_cases, real_rules
 
 INDIVIDUAL = load_cases("individual.yaml")
@@ -52,11 +53,12 @@ def test_individual_case(case: dict):
         assert met.get(criterion, "absent") == value, (criterion, result["reasons"])
     if "also_meets" in case:
         assert [a["category"] for a in result["also_meets"]] == case["also_meets"]
-    if "upgrade" in case:
-        upgrade = result["nearest_upgrade"]
-        assert (upgrade and upgrade["category"]) == case["upgrade"], upgrade
+    upgrade = result["nearest_upgrade"]
+    assert (upgrade and upgrade["category"]) == case["upgrade"], upgrade
     if "upgrade_text" in case:
-        assert result["nearest_upgrade"]["text"] == case["upgrade_text"]
+        assert upgrade["text"] == case["upgrade_text"]
+    for fragment in case.get("notes", []):
+        assert any(fragment in note for note in result["notes"]), result["notes"]
 
 
 @pytest.mark.parametrize(
@@ -87,14 +89,29 @@ def test_cases_cover_every_individual_category_and_not_eligible():
     assert expected <= outcomes
 
 
+def test_every_case_says_which_upgrade_it_offers_and_why():
+    for case in INDIVIDUAL:
+        assert "upgrade" in case and case.get("why"), case["name"]
+    offered = {c["upgrade"] for c in INDIVIDUAL if c["upgrade"]}
+    assert offered and None in {c["upgrade"] for c in INDIVIDUAL}
+
+
+def test_an_upgrade_is_only_ever_toward_a_category_the_outcome_lists():
+    rules = real_rules()
+    for case in INDIVIDUAL:
+        if case["upgrade"] and case["outcome"] != "not_eligible":
+            assert case["upgrade"] in rules.category(case["outcome"]).upgrade_to, case["name"]
+
+
 def test_cases_cover_both_sides_of_every_duty_boundary():
     rules = real_rules()
-    group = rules.index["duty_group"]
+    group = rules.index.duty_group
     seen = set()
     for case in INDIVIDUAL:
         duties = answers_of(case).get("duties")
         if isinstance(duties, list):
-            seen.add((len(duties), len({group[d] for d in duties})))
+            listed = [d for d in duties if d in group]  # the box for other duties counts for none
+            seen.add((len(listed), len({group[d] for d in listed})))
     counts = {n for n, _ in seen}
     assert {2, 3, 4, 5} <= counts
     assert {g for _, g in seen} >= {1, 2}
@@ -104,7 +121,7 @@ def test_cases_cover_both_sides_of_every_duty_boundary():
 @pytest.mark.parametrize("case", ENTERPRISE, ids=lambda c: c["name"])
 def test_enterprise_case(case: dict):
     rules = faq_rule_rules() if case.get("rules") == "faq_rule" else real_rules()
-    result = quote(rules, case["counts"], on=IN_2022).to_json()
+    result = quote(rules, case["counts"], case.get("answers"), on=IN_2022).to_json()
     assert result["year"] == 2022
     assert result["enterprise"]["total"] == case["enterprise"]
     assert result["individual"]["total"] == case["individual"]
@@ -116,6 +133,10 @@ def test_enterprise_case(case: dict):
     for count, unit in case.get("lines", []):
         assert (count, unit) in pairs, pairs
     assert sum(line["amount"] for line in result["enterprise"]["lines"]) == case["enterprise"]
+    if "verdict" in case:
+        assert result["verdict"] == case["verdict"]
+    if "break_even" in case:
+        assert result["break_even"]["text"] == case["break_even"]
 
 
 def test_every_question_kind_appears_in_the_cases():

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from quiz.cli import main
-from quiz.enumerate import count_answer_sets
+from quiz.answer_space import count_answer_sets
+from quiz.build.cli import main
 from quiz.export import to_json
 from tests.engine_helpers import REPO_ROOT, real_rules
 from tests.helpers import subprocess_env
@@ -43,7 +43,7 @@ def test_check_prints_a_one_screen_summary_of_the_real_rules():
 
 def test_check_marks_old_dues_as_the_latest_published(capsys):
     assert main(["check", "rules/membership.yaml", "--on", "2025-01-01"]) == 0
-    assert "(the latest published)" in capsys.readouterr().out
+    assert "(the latest in the sources)" in capsys.readouterr().out
 
 
 def test_classify_reads_answers_from_stdin():
@@ -70,16 +70,23 @@ def test_classify_and_enterprise_work_from_an_exported_rules_json(tmp_path, caps
     capsys.readouterr()
     assert main(["classify", str(answers), "--rules", str(exported)]) == 0
     assert json.loads(capsys.readouterr().out)["outcome"]["category"] == "business_partner"
-    assert (
-        main(["enterprise", "--regular", "12", "--rules", str(exported), "--on", "2022-06-01"]) == 0
-    )
+    assert main(["enterprise", "regular=12", "--rules", str(exported), "--on", "2022-06-01"]) == 0
     assert json.loads(capsys.readouterr().out)["enterprise"]["total"] == 2380
 
 
-def test_enterprise_nonprofit_flag(capsys):
-    assert main(["enterprise", "--regular", "12", "--nonprofit", "--on", "2022-06-01"]) == 0
+def test_enterprise_takes_generic_counts_and_the_answers_rates_ask(capsys):
+    args = ["enterprise", "regular=12", "--answer", "nonprofit=yes", "--on", "2022-06-01"]
+    assert main(args) == 0
     quote = json.loads(capsys.readouterr().out)
     assert (quote["enterprise"]["total"], quote["individual"]["total"]) == (2200, 2640)
+
+
+def test_enterprise_names_the_categories_it_prices_for_a_wrong_one(capsys):
+    assert main(["enterprise", "regulars=12", "--on", "2022-06-01"]) == 2
+    err = capsys.readouterr().err
+    scheme = real_rules().enterprise.schemes[-1]
+    for category in set(scheme.fill_order) | set(scheme.after_places):
+        assert category in err
 
 
 def test_export_to_stdout_is_sorted_json():

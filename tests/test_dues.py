@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from quiz import dated
+from quiz.build.validate import validate as build_rules
 from quiz.dues import estimate
 from quiz.errors import DuesYearError, NoPublishedDuesError
-from quiz.validate import build_rules
 from tests.engine_helpers import real_rules, rules_data
 
 
@@ -18,7 +18,7 @@ def rules_with_2024():
     data = rules_data()
     values = data["dues"]["values"]
     first = values[next(iter(values))]
-    values[date(2024, 1, 1)] = {
+    values["2024-01-01"] = {
         "reference": "seed-categories",
         "amounts": {k: v + 10 for k, v in first["amounts"].items()},
         "rates": {k: v + 10 for k, v in first["rates"].items()},
@@ -35,7 +35,7 @@ def test_dues_from_an_earlier_year_are_the_latest_published():
     found = estimate(real_rules(), "affiliate", on=date(2025, 3, 1))
     assert found.year == 2022
     assert found.status is dated.Status.LATEST_PUBLISHED
-    assert found.label == "2022 dues — the latest published"
+    assert found.label == "2022 dues, the latest in our sources"
     assert found.to_json()["status"] == "latest_published"
 
 
@@ -51,14 +51,19 @@ def test_a_date_before_any_dues_raises():
         estimate(real_rules(), "regular", on=date(2021, 12, 31))
 
 
-def test_the_nonprofit_rate_replaces_the_standard_amount_only_for_categories_that_have_it():
+def test_a_special_rate_replaces_the_amount_only_for_categories_that_have_it():
     rules = real_rules()
-    regular = estimate(rules, "regular", on=date(2022, 5, 1), nonprofit=True)
+    regular = rules.category("regular")
+    (rate,) = regular.rates
     schedule = rules.dues.schedules[0]
-    assert (regular.rate, regular.amount) == ("nonprofit", schedule.rates["regular.nonprofit"])
-    assert regular.to_json()["nonprofit"]["display"] == "$220"
-    associate = estimate(rules, "associate", on=date(2022, 5, 1), nonprofit=True)
-    assert (associate.rate, associate.amount) == ("standard", schedule.amounts["associate"])
+    special = estimate(rules, "regular", on=date(2022, 5, 1), rate=rate.id)
+    assert (special.rate, special.amount) == (rate, schedule.rates[f"regular.{rate.id}"])
+    assert special.to_json()["rate_label"] == rate.label
+    standard = estimate(rules, "regular", on=date(2022, 5, 1))
+    assert standard.rate is None and standard.amount == schedule.amounts["regular"]
+    assert [r["display"] for r in standard.to_json()["other_rates"]] == ["$220"]
+    associate = estimate(rules, "associate", on=date(2022, 5, 1), rate=rate.id)
+    assert (associate.rate, associate.amount) == (None, schedule.amounts["associate"])
 
 
 def test_categories_without_published_dues_raise():
@@ -73,7 +78,7 @@ def test_a_future_schedule_is_announced_not_current(rules_with_2024):
     assert [s.effective.year for s in upcoming] == [2024]
     picked = estimate(rules_with_2024, "regular", on=on, year=2024)
     assert picked.status is dated.Status.UPCOMING
-    assert picked.label == "2024 dues — from 2024-01-01"
+    assert picked.label == "2024 dues, from 2024-01-01"
 
 
 def test_a_new_year_schedule_takes_over_on_its_date(rules_with_2024):

@@ -3,7 +3,7 @@
 The browser runs the same quiz/ source in Pyodide (Python 3.14 on WebAssembly), the build and the
 tests run it in CPython 3.12. These tests send the same protocol requests to both, through
 ``quiz.api.handle``, and compare the JSON text: every case in tests/cases/, every complete answer
-set the question flow allows (quiz.enumerate) with next_step at each step, Enterprise quotes, and
+set the question flow allows (quiz.answer_space) with next_step at each step, Enterprise quotes, and
 requests the engine must refuse. One Node process answers all of them, batched over the pipe.
 """
 
@@ -15,9 +15,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from quiz import api, export
-from quiz.build.yaml_loader import load_rules
-from quiz.enumerate import answer_sets
+from quiz import api, enterprise, export
+from quiz.answer_space import answer_sets
+from quiz.build.validate import load_rules
 from tests.engine_helpers import faq_rule_rules, load_cases, real_rules
 from tests.helpers import REPO_ROOT
 
@@ -41,7 +41,7 @@ def canonical(response: Mapping[str, Any]) -> str:
 
 
 def rules_json(path: Path = RULES_PATH) -> dict:
-    return export.to_json(load_rules(path, check_answer_space=False))
+    return export.to_json(load_rules(path, answer_space=False))
 
 
 def configure_request(rules: dict, on: str | None = ON) -> dict:
@@ -93,7 +93,7 @@ def flow_requests(rules) -> tuple[list[dict], int]:
 
 
 def test_every_answer_combination_gives_identical_json_in_pyodide_and_cpython(pyodide_engine):
-    rules = load_rules(RULES_PATH, check_answer_space=False)
+    rules = load_rules(RULES_PATH, answer_space=False)
     requests, count = flow_requests(rules)
     print(f"\n{count} complete answer sets; {len(requests)} distinct next_step/classify requests")
     assert count > 100  # the real rules have a few hundred: an empty space would prove nothing
@@ -102,7 +102,7 @@ def test_every_answer_combination_gives_identical_json_in_pyodide_and_cpython(py
 
 def test_each_step_of_the_flow_is_a_question_until_done_in_pyodide(pyodide_engine):
     """Beyond equality: under Pyodide the flow ends in a result for every answer set."""
-    rules = load_rules(RULES_PATH, check_answer_space=False)
+    rules = load_rules(RULES_PATH, answer_space=False)
     rules_data = export.to_json(rules)
     assert pyodide_engine.request(configure_request(rules_data))["ok"]
     finals = [
@@ -166,14 +166,25 @@ def test_every_case_in_tests_cases_gives_identical_json_in_pyodide_and_cpython(p
 
 
 def enterprise_requests() -> list[dict]:
+    """A grid over every priced category and every question a rate asks, from the rules' form."""
+    form = enterprise.calculator_form(load_rules(RULES_PATH, answer_space=False), on=None)
+    fields = [f["category"] for f in form["fields"]]
+    toggles = [t["question"] for t in form["toggles"]]
+    first, rest = fields[0], fields[1:]
     requests = []
-    grid = itertools.product(range(0, 26), (0, 1, 5), (0, 3), (False, True))
-    for regular, associate, affiliate, nonprofit in grid:
-        counts = {"regular": regular, "associate": associate, "affiliate": affiliate}
-        requests.append({"method": "enterprise", "params": {**counts, "nonprofit": nonprofit}})
-    for regular in (99, 100, 101, 1000, 99_999, 100_000):
-        requests.append({"method": "enterprise", "params": {"regular": regular, "affiliate": 7}})
-    requests.append({"method": "enterprise", "params": {"regular": 12, "year": 2022}})
+    grid = itertools.product(
+        range(0, 26),
+        itertools.product((0, 1, 5), repeat=len(rest)),
+        itertools.product((False, True), repeat=len(toggles)),
+    )
+    for number, others, flags in grid:
+        counts = {first: number, **dict(zip(rest, others, strict=True))}
+        answers = dict(zip(toggles, flags, strict=True))
+        requests.append({"method": "enterprise", "params": {"counts": counts, "answers": answers}})
+    for number in (99, 100, 101, 1000, 99_999, 100_000):
+        counts = {first: number, fields[-1]: 7}
+        requests.append({"method": "enterprise", "params": {"counts": counts}})
+    requests.append({"method": "enterprise", "params": {"counts": {first: 12}, "year": 2022}})
     return numbered(requests)
 
 
@@ -190,12 +201,16 @@ REFUSED = [
     {"method": "classify", "params": {"answers": {"years_managing": 61}}},
     {"method": "classify", "params": {"answers": {"years_managing": "5"}}},
     {"method": "classify", "params": {"answers": ["organization"]}},
-    {"method": "next_step", "params": {"answers": {"supervises": "yes"}}},
+    {"method": "next_step", "params": {"answers": {"people_supervised": "yes"}}},
+    {"method": "next_step", "params": {"answers": {"people_supervised": 1.5}}},
     {"method": "next_step", "params": {"answers": {"organization": "<script>alert(1)</script>"}}},
-    {"method": "enterprise", "params": {"regular": -1}},
-    {"method": "enterprise", "params": {"regular": "12"}},
-    {"method": "enterprise", "params": {"regular": 100_001}},
-    {"method": "enterprise", "params": {"regular": 1, "year": 1999}},
+    {"method": "enterprise", "params": {"counts": {"regular": -1}}},
+    {"method": "enterprise", "params": {"counts": {"regular": "12"}}},
+    {"method": "enterprise", "params": {"counts": {"regular": 100_001}}},
+    {"method": "enterprise", "params": {"counts": {"regular": 1}, "year": 1999}},
+    {"method": "enterprise", "params": {"counts": {"castle": 1}}},
+    {"method": "enterprise", "params": {"regular": 1}},
+    {"method": "enterprise", "params": {"counts": {}, "answers": {"nonprofit": "yes"}}},
     {"method": "teleport", "params": {}},
     {"method": "classify", "params": "answers"},
     {"method": "rules_info", "params": {}},

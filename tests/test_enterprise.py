@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
+from quiz.build.validate import validate as build_rules
 from quiz.enterprise import quote
 from quiz.errors import AnswerError, DuesYearError
-from quiz.validate import build_rules
 from tests.engine_helpers import IN_2022, real_rules, rules_data
 
 
@@ -30,7 +30,7 @@ def test_half_of_an_odd_amount_keeps_its_cents():
 def test_break_even_is_found_by_scanning_regular_counts():
     rules = real_rules()
     text = quote(rules, {"regular": 1}, on=IN_2022).to_json()["break_even"]["text"]
-    assert text == "With the current rates, Enterprise costs less from 5 Regular members"
+    assert text == "With the current rates, Enterprise costs less from 5 Regular members."
     for n in (4, 5):
         cheaper = quote(rules, {"regular": n}, on=IN_2022).cheaper
         assert cheaper == ("individual" if n == 4 else "enterprise")
@@ -67,9 +67,8 @@ def test_break_even_beyond_the_places_is_solved_not_scanned():
 
 
 def test_every_line_amount_is_count_times_unit():
-    result = quote(
-        real_rules(), {"regular": 13, "associate": 2, "affiliate": 1, "nonprofit": True}, on=IN_2022
-    )
+    counts = {"regular": 13, "associate": 2, "affiliate": 1}
+    result = quote(real_rules(), counts, {"nonprofit": True}, on=IN_2022)
     for option in (result.enterprise, result.individual):
         for line in option.lines:
             assert line.amount == line.count * line.unit
@@ -82,7 +81,7 @@ def test_every_line_amount_is_count_times_unit():
         ({"regular": -1}, "regular"),
         ({"regular": "3"}, "regular"),
         ({"academic": 2}, "academic"),
-        ({"nonprofit": "yes"}, "nonprofit"),
+        ({"nonprofit": True}, "nonprofit"),
         ({"regular": 10**9}, "regular"),
     ],
 )
@@ -90,6 +89,32 @@ def test_bad_counts_are_answer_errors_naming_the_count(counts, answer):
     with pytest.raises(AnswerError) as caught:
         quote(real_rules(), counts, on=IN_2022)
     assert caught.value.answer == answer
+
+
+def test_bad_answers_are_answer_errors_naming_the_question():
+    with pytest.raises(AnswerError) as caught:
+        quote(real_rules(), {"regular": 3}, {"nonprofit": "yes"}, on=IN_2022)
+    assert caught.value.answer == "nonprofit"
+
+
+def test_renaming_a_rate_consistently_changes_nothing_a_member_pays():
+    """Issue 10: the rate's id was written in code; renamed everywhere in the rules, 12 non-profit
+    Regular members were priced at $4,800 instead of $2,640."""
+    data = rules_data()
+    regular = next(c for c in data["categories"] if c["id"] == "regular")
+    regular["rates"][0]["id"] = "reduced"
+    for link in regular["apply"]:
+        if link.get("rate") == "nonprofit":
+            link["rate"] = "reduced"
+    block = next(iter(data["dues"]["values"].values()))
+    block["rates"] = {"regular.reduced": block["rates"].pop("regular.nonprofit")}
+    for entry in data["faq"]:
+        entry["answer"] = entry["answer"].replace("dues.regular.nonprofit", "dues.regular.reduced")
+    renamed = build_rules(data)
+    before = quote(real_rules(), {"regular": 12}, {"nonprofit": True}, on=IN_2022)
+    after = quote(renamed, {"regular": 12}, {"nonprofit": True}, on=IN_2022)
+    assert after.to_json() == before.to_json()
+    assert after.individual.total == 2640
 
 
 def test_a_year_without_enterprise_pricing_raises():
@@ -100,5 +125,4 @@ def test_a_year_without_enterprise_pricing_raises():
 def test_the_rules_examples_all_price():
     rules = real_rules()
     for example in rules.enterprise.examples:
-        counts = {**example.counts, "nonprofit": example.nonprofit}
-        assert quote(rules, counts, on=IN_2022).enterprise.total > 0
+        assert quote(rules, example.counts, example.answers, on=IN_2022).enterprise.total > 0

@@ -8,7 +8,7 @@ times as many.
     schedules with decimal amounts and any price form, question order, criteria switched off, extra
     categories with paths, criteria, rates, rights and apply links written in the condition
     language, texts with placeholders and non-ASCII letters). `build_rules` accepts them; for every
-    answer set of `quiz.enumerate` the engine gives one outcome with a reason, the question flow
+    answer set of `quiz.answer_space` the engine gives one outcome with a reason, the question flow
     ends, and Enterprise quotes add up.
 (b) Invalid rules: type swaps, deletions, garbage, deep nesting, huge numbers, unicode, YAML text
     edits and random text. Loading and validating gives `RulesValidationError` whose every problem
@@ -37,14 +37,15 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from quiz import api, dated
+from quiz.answer_space import answer_sets
+from quiz.build.validate import validate as build_rules
 from quiz.build.yaml_loader import load_text
-from quiz.classify import classify, next_step
 from quiz.conditions import Env, from_json
 from quiz.enterprise import quote
-from quiz.enumerate import answer_sets
 from quiz.errors import RulesValidationError
 from quiz.export import to_json
-from quiz.validate import build_rules
+from quiz.flow import next_step
+from quiz.result import classify
 from tests.engine_helpers import RULES_PATH, real_rules, rules_data
 from tests.helpers import REPO_ROOT, subprocess_env
 
@@ -76,8 +77,10 @@ DUTY_GROUP = {d["id"]: g["id"] for g in BASE["duty_groups"] for d in g["duties"]
 DUTY_IDS = list(DUTY_GROUP)
 SOURCE_IDS = [s["id"] for s in BASE["sources"]]
 RIGHT_IDS = [r["id"] for r in BASE["rights"]]
-FIRST_DATE = date(2022, 1, 1)  # the first dues and Enterprise date: (a) prices on or after it
+FIRST_DAY = date(2022, 1, 1)  # the first dues and Enterprise date: (a) prices on or after it
+FIRST_DATE = FIRST_DAY.isoformat()  # as the rules' data holds it (JSON: ISO strings)
 assert FIRST_DATE == min(BASE["dues"]["values"]) == min(BASE["enterprise"]["values"])
+OTHER_DUTIES = next(q["other"]["id"] for q in BASE["questions"] if q["kind"] == "duties")
 
 
 def built(make) -> st.SearchStrategy:
@@ -156,8 +159,13 @@ AMOUNTS = st.one_of(
     st.decimals(min_value=0, max_value=5000, places=2),
     st.decimals(min_value=0, max_value=1_000_000, places=0),
 ).map(number)
+# Dues of 0 publish a category as free: only a category marked `free: true` may have them.
+DUES = st.one_of(
+    st.decimals(min_value="0.01", max_value=5000, places=2),
+    st.decimals(min_value=1, max_value=1_000_000, places=0),
+).map(number)
 PERCENTS = st.decimals(min_value=0, max_value=100, places=2).map(number)
-DATES = st.dates(min_value=date(2023, 1, 1), max_value=date(2035, 12, 31))
+DATES = st.dates(min_value=date(2023, 1, 1), max_value=date(2035, 12, 31)).map(date.isoformat)
 
 
 def applicable(answers: dict, questions: list[dict], thresholds: dict) -> dict:
@@ -182,8 +190,8 @@ def draw_answer(draw, q: dict) -> object:
         return draw(st.booleans())
     if kind == "number":
         return draw(st.integers(q.get("min", 0), q["max"]))
-    ticked = set(draw(st.lists(st.sampled_from(DUTY_IDS), unique=True)))
-    return tuple(d for d in DUTY_IDS if d in ticked)
+    ticked = set(draw(st.lists(st.sampled_from([*DUTY_IDS, OTHER_DUTIES]), unique=True)))
+    return tuple(d for d in [*DUTY_IDS, OTHER_DUTIES] if d in ticked)
 
 
 def draw_condition(draw, questions: list[dict], thresholds: dict, depth: int = 0) -> dict:
@@ -244,8 +252,9 @@ def valid_rules(draw) -> dict:
     thresholds["associate_min_duties"]["value"] = top + 1
     thresholds["regular_min_duties"]["value"] = regular
     thresholds["min_duty_groups"]["value"] = draw(st.integers(1, min(3, regular)))
-    thresholds["min_people_supervised"]["value"] = draw(st.integers(0, 10**6))
     questions = {q["id"]: q for q in data["questions"]}
+    supervised = questions["people_supervised"]
+    thresholds["min_people_supervised"]["value"] = draw(st.integers(0, supervised["max"]))
     for question_id, threshold_id in (
         ("years_regular_member", "emeritus_min_regular_years"),
         ("years_managing", "emeritus_min_managing_years"),
@@ -288,7 +297,12 @@ def valid_rules(draw) -> dict:
         category["order"] += extra
     new_ids = []
     for i in range(extra):
-        guard = {"id": f"fuzz_q{i}", "kind": "yes_no", "text": draw(TEXT)}
+        guard = {
+            "id": f"fuzz_q{i}",
+            "kind": "yes_no",
+            "text": draw(TEXT),
+            "errors": {"missing": draw(TEXT)},
+        }
         if draw(st.booleans()):
             guard["help"] = draw(TEXT)
         data["questions"].insert(draw(st.integers(0, len(data["questions"]))), guard)
@@ -380,11 +394,15 @@ def valid_rules(draw) -> dict:
     ]
     dates = [FIRST_DATE, *draw(st.lists(DATES, max_size=3, unique=True))]
     reference = next(iter(data["dues"]["values"].values()))["reference"]
+    free = draw(st.lists(st.sampled_from(published), max_size=1))  # maybe one free category
+    for category in individual:
+        if category["id"] in free:
+            category["free"] = True
     data["dues"]["values"] = {
         when: {
             "reference": reference,
-            "amounts": {c: draw(AMOUNTS) for c in published},
-            "rates": {r: draw(AMOUNTS) for r in rate_names},
+            "amounts": {c: 0 if c in free else draw(DUES) for c in published},
+            "rates": {r: draw(DUES) for r in rate_names},
         }
         for when in dates
     }
@@ -406,28 +424,26 @@ def valid_rules(draw) -> dict:
             "after_places": after,
         }
     data["enterprise"]["values"] = schemes
-    examples = data["enterprise"]["examples"]
-    for example in examples:
-        for key in list(example):
-            if key not in ("name", "nonprofit"):
-                del example[key]
-        for c in draw(st.lists(st.sampled_from(priced), max_size=3, unique=True)):
-            example[c] = draw(st.integers(0, 50))
-    # The FAQ names Enterprise values: keep them defined (after_places.regular).
+    for example in data["enterprise"]["examples"]:
+        chosen = draw(st.lists(st.sampled_from(priced), min_size=1, max_size=3, unique=True))
+        example["counts"] = {c: draw(st.integers(0, 50)) for c in chosen}
+    # The texts name every real category's Enterprise price: keep them defined.
+    named = [c["id"] for c in individual if c["id"] in ("regular", "associate", "affiliate")]
     for scheme in schemes.values():
-        scheme["after_places"].setdefault("regular", draw_price(draw, True))
+        for c in named:
+            scheme["after_places"].setdefault(c, draw_price(draw, True))
 
-    on = draw(st.dates(min_value=FIRST_DATE, max_value=date(2036, 12, 31)))
+    on = draw(st.dates(min_value=FIRST_DAY, max_value=date(2036, 12, 31)))
     counts = {c: draw(st.integers(0, 60)) for c in priced}
-    counts["nonprofit"] = draw(st.booleans())
-    return {"data": data, "strict": strict, "on": on, "counts": counts}
+    answers = {"nonprofit": draw(st.booleans())}
+    return {"data": data, "strict": strict, "on": on, "counts": counts, "answers": answers}
 
 
 MAX_SETS = 400  # answer sets classified per rules, spread over the space (the real rules: ~300)
 FLOW_SETS = 40  # of which followed through the question flow
 
 
-def check_engine(rules, on: date, counts: dict) -> int:
+def check_engine(rules, on: date, counts: dict, answers: dict) -> int:
     individual = {c.id for c in rules.individual_categories}
     every = list(islice(answer_sets(rules), 100_000))
     assert every, "the answer space is never empty"
@@ -461,18 +477,18 @@ def check_engine(rules, on: date, counts: dict) -> int:
             "done": True,
             "result": classify(rules, given_answers, on=on).to_json(),
         }
-    check_quotes(rules, on, counts)
+    check_quotes(rules, on, counts, answers)
     return len(sets)
 
 
-def check_quotes(rules, on: date, counts: dict) -> None:
+def check_quotes(rules, on: date, counts: dict, answers: dict) -> None:
     scheme = dated.in_force(rules.enterprise.schemes, on).schedule
     priced = set(scheme.fill_order) | set(scheme.after_places)
-    members = {k: v for k, v in counts.items() if k in priced or k == "nonprofit"}
+    members = {k: v for k, v in counts.items() if k in priced}
     years = {s.effective.year for s in rules.dues.schedules} & {
         s.effective.year for s in rules.enterprise.schemes
     }
-    quotes = [quote(rules, members, on=on)]
+    quotes = [quote(rules, members, answers, on=on)]
     for year in sorted(years):
         scheme = dated.for_year(rules.enterprise.schemes, year, on).schedule
         priced = set(scheme.fill_order) | set(scheme.after_places)
@@ -487,12 +503,15 @@ def check_quotes(rules, on: date, counts: dict) -> None:
                 assert line.count >= 0 and line.amount >= 0
         assert q.saving == abs(q.individual.total - q.enterprise.total)
         assert q.cheaper == (
-            "enterprise"
+            "none"
+            if sum(q.counts.values()) == 0
+            else "enterprise"
             if q.enterprise.total < q.individual.total
             else "individual"
             if q.enterprise.total > q.individual.total
             else "same"
         )
+        assert q.verdict
         shown = q.to_json()
         json.dumps(shown, allow_nan=False)
         assert q.break_even
@@ -511,8 +530,8 @@ def test_random_valid_rules_are_accepted_and_every_answer_set_gets_one_outcome(c
         assert not case["strict"], str(exc)
         assert all(p.message.startswith("no answers lead to") for p in exc.problems), str(exc)
         event("rejected: criteria switched off left a category unreachable")
-        rules = build_rules(copy.deepcopy(data), check_answer_space=False)
-    checked = check_engine(rules, case["on"], case["counts"])
+        rules = build_rules(copy.deepcopy(data), answer_space=False)
+    checked = check_engine(rules, case["on"], case["counts"], case["answers"])
     event(f"answer sets checked: {'<100' if checked < 100 else '100+'}")
 
 
@@ -524,7 +543,7 @@ def test_random_valid_rules_round_trip_through_the_export(case):
     except RulesValidationError:
         assume(False)
     exported = to_json(rules)
-    again = build_rules(json.loads(json.dumps(exported)), check_answer_space=False)
+    again = build_rules(json.loads(json.dumps(exported)), answer_space=False)
     assert to_json(again) == exported
 
 
@@ -705,7 +724,7 @@ def edited_text(draw) -> str:
 def test_random_and_edited_yaml_text_gives_a_validation_error_with_file_and_line(text):
     try:
         loaded, locate = load_text(text, "fuzz.yaml")
-        build_rules(loaded, locate, "fuzz.yaml", check_answer_space=False)
+        build_rules(loaded, locate, "fuzz.yaml", answer_space=False)
         event("still valid")
     except RulesValidationError as exc:
         check_problems(exc, "fuzz.yaml", text)
@@ -748,7 +767,8 @@ QUESTIONS = {q.id: q for q in RULES.questions}
 def valid_answers_oracle(answers: object) -> bool:
     """Whether answers are valid, from ARCHITECTURE.md's contract (not from answers.py): an object
     keyed by question ids; choice → option id; yes/no → boolean; number → whole number in range
-    (a float with no fraction counts); checklist → list of distinct duty ids; null = unanswered."""
+    (a float with no fraction counts); checklist → list of distinct duty ids (and the id of its box
+    for other duties); null = unanswered."""
     if not isinstance(answers, dict) or len(answers) > 100:
         return False
     for key, value in answers.items():
@@ -771,7 +791,7 @@ def valid_answers_oracle(answers: object) -> bool:
                 return False
         if kind == "duties" and not (
             isinstance(value, list)
-            and all(isinstance(d, str) and d in DUTY_GROUP for d in value)
+            and all(isinstance(d, str) and (d in DUTY_GROUP or d == OTHER_DUTIES) for d in value)
             and len(set(value)) == len(value)
         ):
             return False
@@ -786,7 +806,7 @@ def answer_for(q) -> st.SearchStrategy:
         return st.booleans()
     if kind == "number":
         return st.one_of(st.integers(q.min or 0, q.max), st.integers(q.min or 0, q.max).map(float))
-    return st.lists(st.sampled_from(DUTY_IDS), unique=True)
+    return st.lists(st.sampled_from([*DUTY_IDS, OTHER_DUTIES]), unique=True)
 
 
 VALID_ANSWERS = st.fixed_dictionaries(
@@ -900,8 +920,13 @@ def test_api_answers_every_answers_object_and_errors_exactly_for_invalid_ones(
                             "answers": ANSWERS,
                             "on": st.one_of(JSON_VALUES, st.dates().map(date.isoformat)),
                             "year": JSON_VALUES,
+                            "counts": st.one_of(
+                                JSON_VALUES,
+                                st.dictionaries(
+                                    st.sampled_from(["regular", "associate", "x"]), JSON_VALUES
+                                ),
+                            ),
                             "regular": JSON_VALUES,
-                            "nonprofit": JSON_VALUES,
                         },
                     ),
                 )

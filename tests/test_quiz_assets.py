@@ -21,7 +21,7 @@ import zstandard
 
 from quiz import export
 from quiz.build import assets, python_bundle
-from quiz.build.yaml_loader import load_rules
+from quiz.build.validate import load_rules
 from tests.helpers import REPO_ROOT
 
 JS_DIR = REPO_ROOT / "docs" / "javascripts"
@@ -109,7 +109,8 @@ def test_the_python_bundle_holds_the_engine_and_the_stdlib_it_uses_compiled(ship
 
 def test_rules_json_is_the_compact_sorted_export_and_round_trips(shipped, rules_json):
     data = shipped["assets/rules.json"]
-    assert data == json.dumps(rules_json, sort_keys=True, separators=(",", ":")).encode()
+    expected = json.dumps(rules_json, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert data == expected.encode("utf-8")
     assert b"\n" not in data
     assert export.to_json(export.load_json(json.loads(data))) == rules_json
 

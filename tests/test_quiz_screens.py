@@ -30,7 +30,7 @@ WIDTHS = {"desktop": 1280, "mobile": 390}
 REGULAR = {
     "organization": "law_firm",
     "duties": ["recruiting", "orientation", "budgeting", "salary_administration", "delegation"],
-    "supervises": True,
+    "people_supervised": 4,
     "nonprofit": False,
 }
 NOT_ELIGIBLE = {"organization": "none", "bar_activities": False, "years_regular_member": 0}

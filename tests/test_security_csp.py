@@ -33,6 +33,7 @@ from tests.quiz_browser import (
     ENGINE_TIMEOUT_MS,
     BuiltRules,
     expect_result,
+    fill_calculator,
     instant_navigation,
     quiz_form,
     see_result,
@@ -47,10 +48,10 @@ RUNNABLE_TYPES = {"", "module", "text/javascript", "application/javascript", "im
 ANSWERS = {
     "organization": "law_firm",
     "duties": ["recruiting", "budgeting", "salary_administration", "delegation", "workflow"],
-    "supervises": True,
+    "people_supervised": 4,
     "nonprofit": True,
 }
-COUNTS = {"regular": 14, "associate": 3, "affiliate": 22, "nonprofit": False}
+COUNTS = (14, 3, 22)  # typed into the calculator's fields, in their order
 
 
 # --- reading pages and policies (independently of quiz.build.csp) --------------------------------
@@ -334,14 +335,9 @@ def test_the_quiz_and_the_calculator_run_under_the_policy_without_a_violation(
     reopened.close()  # one Pyodide at a time: the first tab goes on to the calculator
 
     page.goto(headers_server + "enterprise/")
-    for key, label in (
-        ("regular", "Regular members"),
-        ("associate", "Associate members"),
-        ("affiliate", "Affiliate members"),
-    ):
-        page.get_by_label(label, exact=True).fill(str(COUNTS[key]))
+    quote = fill_calculator(page, built, COUNTS)
     expect(page.locator(".ipma-calc__enterprise-total")).to_have_text(
-        built.quote(COUNTS)["enterprise"]["display"], timeout=ENGINE_TIMEOUT_MS
+        quote["enterprise"]["display"], timeout=ENGINE_TIMEOUT_MS
     )
 
     # Material's search runs in its own worker: it works under the policy too.

@@ -24,6 +24,7 @@ from tests.quiz_browser import (
     ENGINE_TIMEOUT_MS,
     BuiltRules,
     expect_result,
+    fill_calculator,
     quiz_form,
     see_result,
     share_link,
@@ -38,14 +39,14 @@ DUTIES = [
     "salary_administration",
     "strategic_planning",
 ]
-WORKER = {"organization": "law_firm", "duties": DUTIES, "supervises": True, "nonprofit": False}
+WORKER = {"organization": "law_firm", "duties": DUTIES, "people_supervised": 4, "nonprofit": False}
 RETIRED = {
     "organization": "none",
     "bar_activities": False,
     "years_regular_member": 37,
     "years_managing": 41,
 }
-COUNTS = {"regular": 37, "associate": 19, "affiliate": 53}
+COUNTS = (37, 19, 53)  # typed into the calculator's fields, in their order
 QUIZ_STORAGE_KEY = "ipma-quiz"  # docs/javascripts/quiz-state.js
 # Material keeps its colour palette (and a dismissed announcement) in localStorage, under keys
 # scoped by the site's path: a display preference, never an answer. The quiz page says so.
@@ -80,7 +81,7 @@ def answer_tokens(rules: BuiltRules) -> list[str]:
     organization = rules.questions["organization"]
     tokens |= {o["label"] for o in organization["options"] if o["id"] == WORKER["organization"]}
     tokens |= {str(RETIRED["years_regular_member"]), str(RETIRED["years_managing"])}
-    tokens |= {str(n) for n in COUNTS.values()}
+    tokens |= {str(n) for n in COUNTS}
     return sorted(tokens)
 
 
@@ -145,13 +146,7 @@ KEPT_TEXT = """async () => {
 
 
 def calculate(page: Page, rules: BuiltRules) -> None:
-    for key, label in (
-        ("regular", "Regular members"),
-        ("associate", "Associate members"),
-        ("affiliate", "Affiliate members"),
-    ):
-        page.get_by_label(label, exact=True).fill(str(COUNTS[key]))
-    quote = rules.quote({**COUNTS, "nonprofit": False})
+    quote = fill_calculator(page, rules, COUNTS)
     expect(page.locator(".ipma-calc__enterprise-total")).to_have_text(
         quote["enterprise"]["display"], timeout=ENGINE_TIMEOUT_MS
     )

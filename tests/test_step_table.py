@@ -46,7 +46,7 @@ def test_the_table_starts_from_no_answers_and_follows_every_choice_and_yes_no_an
 
 def test_every_entry_is_what_next_step_returns_for_its_answers_in_cpython():
     rules = real_rules()
-    from quiz.classify import next_step
+    from quiz.flow import next_step
 
     for key, step in step_table(rules, ON).items():
         assert canonical(step) == canonical(next_step(rules, json.loads(key), on=ON).to_json())

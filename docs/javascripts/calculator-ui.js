@@ -1,82 +1,86 @@
 // The Enterprise calculator: member counts in, the engine's quote out (quiz.api "enterprise").
-// Every figure and sentence shown comes from the engine's `display` and `text` fields; this module
-// only reads the inputs, debounces, and lays the quote out.
+// What it asks comes from the rules: the build puts the form in the mount's data-ipma-form (a field
+// per priced category with its label, hint and limit, a checkbox per question a rate asks, the first
+// worked example to start from, where to set one up: quiz.enterprise.calculator_form). Every figure
+// and sentence shown comes from the engine's quote; this module reads the inputs, debounces, and lays
+// the quote out. It holds no category, rate or price.
 
-import { ASSETS_URL, EngineError } from "./engine-client.js";
+import { EngineError, SITE_ROOT } from "./engine-client.js";
 import { h, uniqueId } from "./dom.js";
-import { failureView, headquarters, progressMessage, updateProgress } from "./quiz-views.js";
+import { applyLink, failureView, headquarters, progressMessage, updateProgress } from "./quiz-views.js";
 
 const DEBOUNCE_MS = 250;
-const MAX_COUNT = 100000;
-const SITE_ROOT = new URL("../", ASSETS_URL);
-
-const FIELDS = [
-  { key: "regular", label: "Regular members", hint: "People who manage or supervise in your organization." },
-  { key: "associate", label: "Associate members", hint: null },
-  { key: "affiliate", label: "Affiliate members", hint: null },
-];
 
 /** Mounts the calculator in root; returns the function that unmounts it. */
 export function mountCalculator(root, engine, rulesOutcome) {
   const rules = rulesOutcome.rules || null;
-  const start = startingCounts(rules);
+  const form = readForm(root);
+  if (!form) {
+    root.replaceChildren(
+      failureView({ reason: "its form is missing from the page", what: "calculator", links: links(rules) }).element,
+    );
+    return () => {};
+  }
   const base = uniqueId("ipma-calc");
-  const inputs = {};
-  const errors = {};
+  const inputs = new Map(); // category id → {field, input, error}
+  const toggles = new Map(); // question id → checkbox
 
-  const groups = FIELDS.map((field) => {
-    const id = `${base}-${field.key}`;
+  const groups = [];
+  for (const field of form.fields) {
+    const id = `${base}-${field.category}`;
     const hintId = field.hint ? `${id}-hint` : null;
-    const errorId = `${id}-error`;
-    inputs[field.key] = h("input", {
+    const input = h("input", {
       class: "ipma-input ipma-input--number",
       id,
-      name: field.key,
+      name: field.category,
       type: "text",
       inputmode: "numeric",
       autocomplete: "off",
       spellcheck: "false",
-      value: String(start[field.key] || 0),
+      value: String(form.start.counts[field.category] || 0),
       "aria-describedby": hintId,
     });
-    errors[field.key] = h("p", { class: "ipma-error-message", id: errorId, hidden: true });
-    return h(
-      "div",
-      { class: "ipma-form-group ipma-calc__field" },
-      h("label", { class: "ipma-label", for: id, text: field.label }),
-      field.hint ? h("div", { class: "ipma-hint", id: hintId, text: field.hint }) : null,
-      errors[field.key],
-      inputs[field.key],
+    const error = h("p", { class: "ipma-error-message", id: `${id}-error`, hidden: true });
+    inputs.set(field.category, { field, input, error, hintId });
+    groups.push(
+      h(
+        "div",
+        { class: "ipma-form-group ipma-calc__field" },
+        h("label", { class: "ipma-label", for: id, text: field.label }),
+        field.hint ? h("div", { class: "ipma-hint", id: hintId, text: field.hint }) : null,
+        error,
+        input,
+      ),
     );
-  });
+    // A rate's checkbox sits right after the field whose rate it changes.
+    for (const toggle of form.toggles.filter((t) => t.after === field.category)) groups.push(toggleField(toggle));
+  }
 
-  const nonprofitId = `${base}-nonprofit`;
-  const nonprofit = h("input", {
-    class: "ipma-checkboxes__input",
-    id: nonprofitId,
-    type: "checkbox",
-    name: "nonprofit",
-    checked: Boolean(start.nonprofit),
-    "aria-describedby": `${nonprofitId}-hint`,
-  });
-  // The checkbox sits right after the Regular field: it changes the Regular rate only.
-  groups.splice(
-    1,
-    0,
-    h(
+  function toggleField(toggle) {
+    const id = `${base}-${toggle.question}`;
+    const box = h("input", {
+      class: "ipma-checkboxes__input",
+      id,
+      type: "checkbox",
+      name: toggle.question,
+      checked: Boolean(form.start.answers[toggle.question]),
+      "aria-describedby": toggle.hint ? `${id}-hint` : null,
+    });
+    toggles.set(toggle.question, box);
+    return h(
       "div",
       { class: "ipma-checkboxes ipma-calc__field" },
       h(
         "div",
         { class: "ipma-checkboxes__item" },
-        nonprofit,
-        h("label", { class: "ipma-checkboxes__label", for: nonprofitId, text: "Our organization is a non-profit" }),
-        h("div", { class: "ipma-hint ipma-checkboxes__hint", id: `${nonprofitId}-hint`, text: "Regular members at non-profit organizations pay the non-profit rate." }),
+        box,
+        h("label", { class: "ipma-checkboxes__label", for: id, text: toggle.label }),
+        toggle.hint ? h("div", { class: "ipma-hint ipma-checkboxes__hint", id: `${id}-hint`, text: toggle.hint }) : null,
       ),
-    ),
-  );
+    );
+  }
 
-  const form = h(
+  const formElement = h(
     "form",
     { class: "ipma-calc__form", novalidate: true },
     h("fieldset", { class: "ipma-fieldset" }, h("legend", { class: "ipma-fieldset__legend ipma-fieldset__legend--m", text: "How many members would join?" }), ...groups),
@@ -85,47 +89,59 @@ export function mountCalculator(root, engine, rulesOutcome) {
   const details = h("div", { class: "ipma-calc__details" });
   const output = h("div", { class: "ipma-calc__output" }, summary, details);
   root.classList.add("ipma-calc");
-  root.replaceChildren(form, output);
+  root.replaceChildren(formElement, output);
 
   let timer = null;
   let sequence = 0;
   let disposed = false;
   let progress = null; // the download progress, while the first quote waits for the engine
 
-  function readCounts() {
-    const counts = { nonprofit: nonprofit.checked };
+  /** The request, or null when a field is not a whole number in range (each field says why). */
+  function readRequest() {
+    const counts = {};
     let ok = true;
-    for (const field of FIELDS) {
-      const input = inputs[field.key];
-      const text = input.value.trim().replace(/,/g, "");
+    for (const [category, { field, input, error, hintId }] of inputs) {
+      const text = input.value.trim();
+      const name = field.label.toLowerCase();
       let problem = "";
-      if (text !== "" && !/^[0-9]+$/.test(text)) problem = `Enter a whole number of ${field.label.toLowerCase()}, like 3`;
-      else if (Number(text) > MAX_COUNT) problem = `Enter a number of ${field.label.toLowerCase()} up to ${MAX_COUNT.toLocaleString("en-US")}`;
-      const error = errors[field.key];
+      if (text !== "" && !/^[0-9]+$/.test(text)) problem = `Enter a whole number of ${name}, like 3`;
+      else if (Number(text) > field.max) problem = `Enter a number of ${name} up to ${field.max.toLocaleString("en-US")}`;
       if (problem) {
         ok = false;
         error.replaceChildren(h("span", { class: "ipma-visually-hidden", text: "Error: " }), problem);
         error.hidden = false;
         input.setAttribute("aria-invalid", "true");
-        input.setAttribute("aria-describedby", [input.id + "-hint", error.id].filter((x) => document.getElementById(x)).join(" "));
+        input.setAttribute("aria-describedby", [hintId, error.id].filter(Boolean).join(" "));
         input.classList.add("ipma-input--error");
       } else {
         error.hidden = true;
         error.replaceChildren();
         input.removeAttribute("aria-invalid");
         input.classList.remove("ipma-input--error");
-        const hint = document.getElementById(input.id + "-hint");
-        if (hint) input.setAttribute("aria-describedby", hint.id);
+        if (hintId) input.setAttribute("aria-describedby", hintId);
         else input.removeAttribute("aria-describedby");
       }
-      counts[field.key] = text === "" ? 0 : Number(text);
+      counts[category] = text === "" ? 0 : Number(text);
     }
-    return ok ? counts : null;
+    const answers = {};
+    for (const [question, box] of toggles) answers[question] = box.checked;
+    return ok ? { counts, answers } : null;
+  }
+
+  /** An invalid input never leaves an old price on screen next to it. */
+  function showInvalid() {
+    sequence += 1; // a quote still on its way is for numbers no longer there
+    output.removeAttribute("aria-busy");
+    summary.replaceChildren(h("p", { class: "ipma-calc__invalid", text: "Correct the numbers above to see the prices." }));
+    details.replaceChildren();
   }
 
   async function update() {
-    const counts = readCounts();
-    if (!counts) return;
+    const request = readRequest();
+    if (!request) {
+      showInvalid();
+      return;
+    }
     const mine = ++sequence;
     if (engine.state === "loading") {
       progress = progress || progressMessage(engine.progress, "calculator");
@@ -134,7 +150,7 @@ export function mountCalculator(root, engine, rulesOutcome) {
     }
     let quote;
     try {
-      quote = await engine.request("enterprise", counts);
+      quote = await engine.request("enterprise", request);
     } catch (err) {
       if (disposed || mine !== sequence) return;
       output.removeAttribute("aria-busy");
@@ -150,31 +166,28 @@ export function mountCalculator(root, engine, rulesOutcome) {
   }
 
   function render(quote) {
-    const verdict = {
-      enterprise: `Enterprise membership is cheaper by ${quote.saving_display}.`,
-      individual: `Individual memberships are cheaper by ${quote.saving_display}.`,
-      same: "Both cost the same.",
-    }[quote.cheaper];
     summary.replaceChildren(
       h(
         "div",
         { class: `ipma-calc__verdict ipma-calc__verdict--${quote.cheaper}` },
-        h("p", { class: "ipma-calc__verdict-text", text: verdict || "" }),
-        h(
-          "p",
-          { class: "ipma-calc__totals" },
-          h("span", {}, "Enterprise: ", h("strong", { class: "ipma-calc__enterprise-total", text: quote.enterprise.display })),
-          h("span", {}, "Individual dues: ", h("strong", { class: "ipma-calc__individual-total", text: quote.individual.display })),
-        ),
+        h("p", { class: "ipma-calc__verdict-text", text: quote.verdict }),
+        quote.cheaper === "none"
+          ? null
+          : h(
+              "p",
+              { class: "ipma-calc__totals" },
+              h("span", {}, "Enterprise: ", h("strong", { class: "ipma-calc__enterprise-total", text: quote.enterprise.display })),
+              h("span", {}, "Individual dues: ", h("strong", { class: "ipma-calc__individual-total", text: quote.individual.display })),
+            ),
       ),
     );
     details.replaceChildren(
-      quote.break_even && quote.break_even.text
-        ? h("p", { class: "ipma-calc__break-even", text: sentence(quote.break_even.text) })
-        : null,
-      linesTable("Enterprise membership", quote.enterprise, "enterprise"),
-      linesTable("Individual memberships", quote.individual, "individual"),
-      quote.year ? h("p", { class: "ipma-hint", text: `Prices and dues for ${quote.year}. IPMA Headquarters confirms every Enterprise membership.` }) : null,
+      h("p", { class: "ipma-calc__break-even", text: quote.break_even.text }),
+      quote.cheaper === "none" ? null : linesTable("Enterprise membership", quote.enterprise, "enterprise"),
+      quote.cheaper === "none" ? null : linesTable("Individual memberships", quote.individual, "individual"),
+      ...(quote.notes || []).map((note) => h("p", { class: "ipma-calc__note", text: note })),
+      h("p", { class: "ipma-hint", text: quote.basis }),
+      form.apply.length ? h("ul", { class: "ipma-apply" }, form.apply.map((link) => h("li", {}, ...applyLink(link)))) : null,
     );
   }
 
@@ -182,9 +195,9 @@ export function mountCalculator(root, engine, rulesOutcome) {
     window.clearTimeout(timer);
     timer = window.setTimeout(update, DEBOUNCE_MS);
   };
-  form.addEventListener("input", schedule);
-  form.addEventListener("change", schedule);
-  form.addEventListener("submit", (event) => {
+  formElement.addEventListener("input", schedule);
+  formElement.addEventListener("change", schedule);
+  formElement.addEventListener("submit", (event) => {
     event.preventDefault();
     window.clearTimeout(timer);
     update();
@@ -215,50 +228,51 @@ export function mountCalculator(root, engine, rulesOutcome) {
   };
 }
 
-/** The engine's sentence with its full stop (the break-even text comes without one). */
-function sentence(text) {
-  return /[.!?]$/.test(text) ? text : `${text}.`;
-}
-
 function linesTable(title, part, kind) {
   const lines = part.lines || [];
   return h(
-    "table",
-    { class: `ipma-calc__lines ipma-calc__lines--${kind}` },
-    h("caption", { text: title }),
+    "div",
+    { class: "ipma-calc__table" },
     h(
-      "thead",
-      {},
-      h("tr", {}, h("th", { scope: "col", text: "Item" }), h("th", { scope: "col", class: "ipma-num", text: "Members" }), h("th", { scope: "col", class: "ipma-num", text: "Each" }), h("th", { scope: "col", class: "ipma-num", text: "Amount" })),
-    ),
-    h(
-      "tbody",
-      {},
-      lines.map((line) =>
-        h(
-          "tr",
-          {},
-          h("th", { scope: "row", text: line.label }),
-          h("td", { class: "ipma-num", text: line.count === null || line.count === undefined ? "" : String(line.count) }),
-          h("td", { class: "ipma-num", text: line.unit_display || "" }),
-          h("td", { class: "ipma-num", text: line.display }),
+      "table",
+      { class: `ipma-calc__lines ipma-calc__lines--${kind}` },
+      h("caption", { text: title }),
+      h(
+        "thead",
+        {},
+        h("tr", {}, h("th", { scope: "col", text: "Item" }), h("th", { scope: "col", class: "ipma-num", text: "Members" }), h("th", { scope: "col", class: "ipma-num", text: "Each" }), h("th", { scope: "col", class: "ipma-num", text: "Amount" })),
+      ),
+      h(
+        "tbody",
+        {},
+        lines.map((line) =>
+          h(
+            "tr",
+            {},
+            h("th", { scope: "row", text: line.label }),
+            h("td", { class: "ipma-num", text: line.count === null || line.count === undefined ? "" : String(line.count) }),
+            h("td", { class: "ipma-num", text: line.unit_display || "" }),
+            h("td", { class: "ipma-num", text: line.display }),
+          ),
         ),
       ),
+      h("tfoot", {}, h("tr", {}, h("th", { scope: "row", colspan: "3", text: "Total" }), h("td", { class: "ipma-num", text: part.display }))),
     ),
-    h("tfoot", {}, h("tr", {}, h("th", { scope: "row", colspan: "3", text: "Total" }), h("td", { class: "ipma-num", text: part.display }))),
   );
 }
 
-/** The counts the calculator opens with: the rules' first worked example, so it shows a real case. */
-function startingCounts(rules) {
-  const examples = (rules && rules.enterprise && rules.enterprise.examples) || [];
-  const first = examples[0] || {};
-  return {
-    regular: Number.isSafeInteger(first.regular) ? first.regular : 0,
-    associate: Number.isSafeInteger(first.associate) ? first.associate : 0,
-    affiliate: Number.isSafeInteger(first.affiliate) ? first.affiliate : 0,
-    nonprofit: first.nonprofit === true,
-  };
+/** The form the build put in the mount (quiz.enterprise.calculator_form), or null. */
+function readForm(root) {
+  try {
+    const form = JSON.parse(root.getAttribute("data-ipma-form") || "null");
+    if (!form || !Array.isArray(form.fields) || !Array.isArray(form.toggles) || !form.start) return null;
+    form.apply = Array.isArray(form.apply) ? form.apply : [];
+    form.start.counts = form.start.counts || {};
+    form.start.answers = form.start.answers || {};
+    return form;
+  } catch {
+    return null;
+  }
 }
 
 function links(rules) {

@@ -202,6 +202,9 @@ function downloaded(base, entry, label, decoderModule) {
     },
     (err) => {
       inflater = null;
+      // The download's own reason first: erroring the stream also aborts the wasm compiler, whose
+      // message ("Failed to read from a ReadableStream") would otherwise win the race.
+      reportFailure(err);
       controller.error(err);
       throw err;
     },

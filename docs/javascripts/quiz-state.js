@@ -4,7 +4,7 @@
 //
 // state = {
 //   format: 1,
-//   steps: [{id, number, total}],  the questions asked, in order (the last one may be unanswered)
+//   steps: [{id, number}],         the questions asked, in order (the last one may be unanswered)
 //   answers: {question_id: value}, every answer given, also to questions no longer on the path, so a
 //                                  changed mind that comes back finds its answers still there
 //   done: bool,                    the engine said the path is complete (next_step → done)
@@ -93,11 +93,7 @@ function parseState(raw) {
     const steps = [];
     for (const step of data.steps) {
       if (!isPlainObject(step) || !isId(step.id)) return null;
-      steps.push({
-        id: step.id,
-        number: Number.isSafeInteger(step.number) ? step.number : steps.length + 1,
-        total: Number.isSafeInteger(step.total) ? step.total : null,
-      });
+      steps.push({ id: step.id, number: Number.isSafeInteger(step.number) ? step.number : steps.length + 1 });
     }
     return {
       format: FORMAT,
@@ -124,6 +120,9 @@ export function answersMismatch(rules, answers, stepIds = []) {
   const duties = new Set();
   for (const group of (rules && rules.duty_groups) || []) {
     for (const duty of group.duties || []) duties.add(duty.id);
+  }
+  for (const question of questions.values()) {
+    if (question.kind === "duties" && question.other && question.other.id) duties.add(question.other.id);
   }
   for (const id of [...stepIds, ...Object.keys(answers)]) {
     if (!questions.has(id)) return "an answer is for a question the quiz no longer asks";

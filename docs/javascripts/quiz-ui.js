@@ -144,8 +144,7 @@ class Quiz {
     const steps = this.state.steps;
     if (steps.length === 0) {
       const first = this.firstQuestionId();
-      const total = this.early && this.early.id === first ? this.early.total : null;
-      this.state.steps = [{ id: first, number: 1, total }];
+      this.state.steps = [{ id: first, number: 1 }];
       return { kind: "question", id: first };
     }
     if (view && view.kind === "question") {
@@ -415,7 +414,7 @@ class Quiz {
         }
         const question = step.question;
         this.engineQuestions.set(question.id, question);
-        this.state.steps.push({ id: question.id, number: step.number, total: step.total ?? null });
+        this.state.steps.push({ id: question.id, number: step.number });
         if (this.state.returnTo === "check" && Object.hasOwn(this.state.answers, question.id)) continue;
         this.go({ kind: "question", id: question.id });
         return;
@@ -454,20 +453,11 @@ class Quiz {
       this.engineQuestions.set(step.question.id, step.question);
       if (this.state.steps[0] !== first) return; // a share link or a restart replaced the state
       const onFirst = this.state.view && this.state.view.kind === "question" && this.state.view.id === first.id;
-      if (first.id === step.question.id) {
-        // Same question: only its number may be news ("Question 1 of 5"); update it in place so
-        // whatever the visitor has already ticked stays ticked.
-        first.number = step.number;
-        first.total = step.total ?? null;
-        saveState(this.state);
-        const caption = onFirst && this.form && this.form.querySelector(".ipma-caption");
-        if (caption) caption.textContent = first.total ? `Question ${first.number} of ${first.total}` : `Question ${first.number}`;
-        return;
-      }
+      if (first.id === step.question.id) return; // the same question: nothing to change
       // The rules made another question first (rules.json disagreed with the engine): trust the engine.
       if (Object.hasOwn(this.state.answers, first.id) || !onFirst || this.busy) return;
       this.state = emptyState();
-      this.state.steps = [{ id: step.question.id, number: step.number, total: step.total ?? null }];
+      this.state.steps = [{ id: step.question.id, number: step.number }];
       this.show({ kind: "question", id: step.question.id }, { history: "replace", focus: false });
     } catch (err) {
       this.onEngineError(err);
@@ -500,7 +490,7 @@ class Quiz {
           this.freshStart("This result link is incomplete: it does not answer every question. Start the quiz below.");
           return;
         }
-        state.steps.push({ id, number: step.number, total: step.total ?? null });
+        state.steps.push({ id, number: step.number });
         state.answers[id] = answers[id];
       }
     } catch (err) {
@@ -673,7 +663,7 @@ function keepScreensFromInstantNavigation(quiz) {
 
 /**
  * The first question as the build pre-rendered it in the page (quiz/build/static_quiz.py), or null:
- * {form, id, total, focusId}. The form is kept (detached) so that its inputs can still be read.
+ * {form, id, focusId}. The form is kept (detached) so that its inputs can still be read.
  */
 function takeStaticQuestion(root) {
   const form = root.querySelector("form[data-ipma-static]");
@@ -682,7 +672,6 @@ function takeStaticQuestion(root) {
   return {
     form,
     id: form.getAttribute("data-ipma-static"),
-    total: Number(form.getAttribute("data-ipma-total")) || null,
     focusId: active && active.id && form.contains(active) ? active.id : null,
   };
 }

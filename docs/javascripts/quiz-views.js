@@ -12,9 +12,9 @@ export function backLink(href, onClick, text = "Back") {
   return h("a", { class: "ipma-back-link", href, onclick: onClick }, text);
 }
 
+// "Question N": the question's place on this person's path. Paths differ in length, so no total.
 function caption(step) {
-  const text = step.total ? `Question ${step.number} of ${step.total}` : `Question ${step.number}`;
-  return h("span", { class: "ipma-caption", text });
+  return h("span", { class: "ipma-caption", text: `Question ${step.number}` });
 }
 
 function hint(id, text) {
@@ -187,6 +187,24 @@ function dutyCheckboxes(question, base, value) {
       ),
     );
   }
+  if (question.other) {
+    const otherId = `${base}-other`;
+    container.append(
+      h(
+        "div",
+        { class: "ipma-checkboxes__item ipma-checkboxes__item--other" },
+        h("input", {
+          class: "ipma-checkboxes__input",
+          id: otherId,
+          name: question.id,
+          type: "checkbox",
+          value: question.other.id,
+          checked: ticked.has(question.other.id),
+        }),
+        h("label", { class: "ipma-checkboxes__label", for: otherId, text: question.other.label }),
+      ),
+    );
+  }
   const noneId = `${base}-none`;
   const none = h("input", {
     class: "ipma-checkboxes__input",
@@ -236,30 +254,25 @@ export function readValue(form, question) {
 }
 
 /**
- * Checks what the person entered before it goes to the engine: {value} or {error} (GOV.UK wording).
- * Only "did you answer, and is it a whole number in range": eligibility is never decided here.
+ * Checks what the person entered before it goes to the engine: {value} or {error}, with the
+ * question's own message from the rules (GOV.UK: "Enter whole years, like 2"). Only "did you answer,
+ * and is it a whole number in range": eligibility is never decided here. Nothing is stripped to make
+ * a number: "1,5" or "2.5" is not a whole number, and says so.
  */
 export function validate(question, raw) {
+  const errors = question.errors || {};
+  const missing = errors.missing || "Answer this question";
   if (question.kind === "number") {
-    const text = String(raw ?? "").trim().replace(/,/g, "");
-    const unit = question.unit || "";
-    if (text === "") return { error: `Enter a number${unit ? ` of ${unit}` : ""}, even if it is 0` };
-    if (!/^[0-9]+$/.test(text)) return { error: `Enter a whole number${unit ? ` of ${unit}` : ""}, like 3` };
+    const text = String(raw ?? "").trim();
+    if (text === "") return { error: missing };
+    if (!/^[0-9]+$/.test(text)) return { error: errors.not_whole || missing };
     const number = Number(text);
-    const min = Number.isInteger(question.min) ? question.min : 0;
-    const max = Number.isInteger(question.max) ? question.max : Number.MAX_SAFE_INTEGER;
-    if (number < min || number > max) {
-      return { error: `Enter a number between ${min} and ${max}` };
-    }
+    const min = Number.isSafeInteger(question.min) ? question.min : 0;
+    const max = Number.isSafeInteger(question.max) ? question.max : Number.MAX_SAFE_INTEGER;
+    if (!Number.isSafeInteger(number) || number < min || number > max) return { error: errors.out_of_range || missing };
     return { value: number };
   }
-  if (raw === undefined) {
-    if (question.kind === "duties") {
-      return { error: `Select the duties you are responsible for, or select ‘${question.none_label || "None of these"}’` };
-    }
-    if (question.kind === "yes_no") return { error: "Select yes or no" };
-    return { error: "Select an answer" };
-  }
+  if (raw === undefined) return { error: missing };
   return { value: raw };
 }
 
@@ -274,6 +287,7 @@ export function answerText(question, value) {
     if (!Array.isArray(value) || value.length === 0) return question.none_label || "None of these";
     const names = new Map();
     for (const group of question.groups || []) for (const duty of group.duties || []) names.set(duty.id, duty.name);
+    if (question.other) names.set(question.other.id, question.other.label);
     return value.map((id) => names.get(id) || id);
   }
   const option = (question.options || []).find((o) => o.id === value);
@@ -320,21 +334,26 @@ export function checkAnswers({ rows, onChange, onContinue }) {
 
 // --- the result ------------------------------------------------------------------------------------
 
-const ALLOWED = {
-  yes: "Yes",
-  no: "No",
-  with_approval: "With approval",
-  not_stated: "Not stated",
-};
+/** A source: its title, linked when the address is the page's own, else labelled by where it goes. */
+function sourceItem(source) {
+  if (source.url_confirmed === false) {
+    return h(
+      "span",
+      {},
+      `${source.title} (its own address is not confirmed: `,
+      h("a", { href: source.url, rel: "noopener", text: new URL(source.url).host }),
+      ")",
+    );
+  }
+  return h("a", { href: source.url, rel: "noopener", text: source.title || source.id });
+}
 
-function sourceLink(source) {
-  if (!source) return null;
-  return h(
-    "span",
-    { class: "ipma-source" },
-    "Source: ",
-    source.url ? h("a", { href: source.url, rel: "noopener", text: source.title || source.id }) : source.title || source.id,
-  );
+function sourceLinks(sources) {
+  const list = (sources || []).filter((source) => source && source.url);
+  if (!list.length) return null;
+  const items = [];
+  list.forEach((source, index) => items.push(index ? "; " : "", sourceItem(source)));
+  return h("span", { class: "ipma-source" }, list.length > 1 ? "Sources: " : "Source: ", ...items);
 }
 
 function section(title, ...content) {
@@ -358,7 +377,8 @@ function reasonItem(reason) {
       { class: "ipma-reason__body" },
       h("p", { class: "ipma-reason__text" }, h("strong", { class: "ipma-reason__status", text: look.status }), reason.text),
       reason.detail ? h("p", { class: "ipma-reason__detail", text: reason.detail }) : null,
-      sourceLink(reason.source),
+      reason.note ? h("p", { class: "ipma-reason__note", text: reason.note }) : null,
+      sourceLinks(reason.sources),
     ),
   );
 }
@@ -397,12 +417,12 @@ function duesLines(result) {
       "p",
       { class: "ipma-panel__dues" },
       h("span", { class: "ipma-panel__amount", text: dues.display }),
-      dues.rate === "nonprofit" ? " a year at the non-profit rate" : " a year",
+      dues.rate_label ? ` a year (${dues.rate_label})` : " a year",
     ),
     h("p", { class: "ipma-panel__label", text: dues.label }),
   ];
-  if (dues.nonprofit && dues.rate !== "nonprofit") {
-    lines.push(h("p", { class: "ipma-panel__label", text: `Non-profit rate: ${dues.nonprofit.display} a year` }));
+  for (const rate of dues.other_rates || []) {
+    lines.push(h("p", { class: "ipma-panel__label", text: `${rate.label}: ${rate.display} a year` }));
   }
   return lines;
 }
@@ -440,13 +460,7 @@ export function resultView({ result, shareUrl, links, onCopy, onPrint, onRestart
     parts.push(
       section(
         eligible ? "Apply" : "What you can do",
-        h(
-          "ul",
-          { class: "ipma-apply" },
-          apply.map((link) =>
-            h("li", {}, h("a", { class: "md-button md-button--primary ipma-button ipma-apply__link", href: link.url, rel: "noopener", text: link.label })),
-          ),
-        ),
+        h("ul", { class: "ipma-apply" }, apply.map((link) => h("li", {}, ...applyLink(link)))),
       ),
     );
   }
@@ -482,14 +496,22 @@ export function resultView({ result, shareUrl, links, onCopy, onPrint, onRestart
     );
   }
 
+  if ((result.notes || []).length) {
+    parts.push(section("Good to know", ...result.notes.map((note) => h("p", { class: "ipma-result__note", text: note }))));
+  }
+
   const upgrade = result.nearest_upgrade;
   if (upgrade) {
     parts.push(
       section(
-        `Nearest upgrade: ${upgrade.name}`,
+        `Within reach: ${upgrade.name}`,
         h("p", { text: upgrade.text }),
         (upgrade.missing || []).length
           ? h("ul", { class: "ipma-list" }, upgrade.missing.map((item) => h("li", { text: item })))
+          : null,
+        (upgrade.unasked || []).length ? h("p", { class: "ipma-hint", text: "The quiz did not ask about:" }) : null,
+        (upgrade.unasked || []).length
+          ? h("ul", { class: "ipma-list" }, upgrade.unasked.map((item) => h("li", { text: item })))
           : null,
       ),
     );
@@ -515,7 +537,7 @@ export function resultView({ result, shareUrl, links, onCopy, onPrint, onRestart
                 h(
                   "td",
                   { class: `ipma-rights__allowed ipma-rights__allowed--${right.allowed}` },
-                  h("span", { class: "ipma-rights__value", text: ALLOWED[right.allowed] || right.allowed }),
+                  h("span", { class: "ipma-rights__value", text: right.allowed_text || right.allowed }),
                   right.text ? h("span", { class: "ipma-rights__text", text: right.text }) : null,
                 ),
               ),
@@ -587,7 +609,20 @@ export function resultView({ result, shareUrl, links, onCopy, onPrint, onRestart
 
 // --- loading and failure ---------------------------------------------------------------------------
 
-/** The honest "preparing" message while Python loads and an answer needs it. */
+/**
+ * A link to somewhere else: labelled by its promise ("Apply online – Regular membership") only when
+ * the rules confirm its address; otherwise by where it really goes, with the promise as context.
+ */
+export function applyLink(link) {
+  const button = "md-button md-button--primary ipma-button ipma-apply__link";
+  if (link.url_confirmed !== false) return [h("a", { class: button, href: link.url, rel: "noopener", text: link.label })];
+  return [
+    h("span", { class: "ipma-apply__label", text: `${link.label}: ` }),
+    h("a", { class: button, href: link.url, rel: "noopener", text: `Go to ${link.destination}` }),
+    h("span", { class: "ipma-hint", text: " (the page's own address is not confirmed yet)" }),
+  ];
+}
+
 /**
  * While the visitor waits for the engine: what it is doing, and how far its download has got
  * ("1.2 of 3.4 MB"), with a progress bar. `what` is "quiz" or "calculator". The first sentence is

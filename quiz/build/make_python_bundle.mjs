@@ -11,7 +11,7 @@
 //      first visit), the engine zip is put on sys.path, `import quiz.api`, a memory snapshot is
 //      made; then a second Pyodide restores that snapshot, as a repeat visit does.
 //   2. In both, the engine answers every request the quiz and the calculator can send: next_step and
-//      classify for every answer set of the flow (quiz.enumerate), every Enterprise example and a
+//      classify for every answer set of the flow (quiz.answer_space), every Enterprise example and a
 //      few edge counts, rules_info, and requests the engine refuses (bad answers, unknown methods).
 //   3. Every module then in sys.modules that came from the standard library zip or the engine zip
 //      is compiled with this Pyodide's own compiler (its bytecode version is the browser's) into
@@ -46,7 +46,7 @@ const IMPORT = "import json\nimport quiz.api";
 const EXERCISE = `
 import json
 import quiz.api
-from quiz.enumerate import answer_sets
+from quiz.answer_space import answer_sets
 
 engine = quiz.api.Engine.from_json(json.loads(rules_text))
 rules = engine.rules
@@ -59,14 +59,15 @@ for answers in answer_sets(rules):
         ask("next_step", answers={**answers, key: None})
 ask("next_step", answers={})
 ask("rules_info")
-for example in json.loads(rules_text)["enterprise"].get("examples", []):
-    counts = {k: v for k, v in example.items() if k != "name"}
-    ask("enterprise", **counts)
-    ask("enterprise", **{**counts, "nonprofit": True})
+ask("calculator_form")
+for example in rules.enterprise.examples:
+    ask("enterprise", counts=example.counts, answers=example.answers)
+    for question in {q for c in rules.categories for r in c.rates for q in r.condition.questions()}:
+        ask("enterprise", counts=example.counts, answers={question: True})
 ask("enterprise")
 ask("next_step", answers={"no such question": 1})
 ask("classify", answers=[1, 2])
-ask("enterprise", nonsense=-1)
+ask("enterprise", counts={"nonsense": -1})
 ask("no such method")
 `;
 const COLLECT = `

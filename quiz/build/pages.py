@@ -19,8 +19,8 @@ import jinja2
 from mkdocs.utils.meta import get_data
 
 from quiz import export, values
-from quiz.build import assets, placeholders, site_model, static_quiz
-from quiz.build.yaml_loader import load_rules
+from quiz.build import assets, figures, placeholders, reference, site_model, static_quiz
+from quiz.build.validate import load_rules
 from quiz.errors import RulesError
 from quiz.model import Rules
 
@@ -38,6 +38,7 @@ PAGES = {
     "sources.md": "sources.md.j2",
 }
 CATEGORY_TEMPLATE = "category.md.j2"
+REFERENCE_PAGE = "rules-reference.md"  # written from the schema (quiz/build/reference.py)
 
 # In mkdocs.yml's nav, this entry stands for one entry per category, in the rules' order.
 NAV_CATEGORIES = "membership/*"
@@ -101,7 +102,7 @@ def render_pages(model: site_model.SiteModel, templates_dir: Path | None = None)
     """Every generated page as Markdown, keyed by source URI."""
     env = environment(templates_dir)
     context = model.as_context()
-    pages: dict[str, str] = {}
+    pages: dict[str, str] = {REFERENCE_PAGE: reference.markdown()}
     for uri, template in PAGES.items():
         pages[uri] = env.get_template(template).render(context, page=uri)
     for category in model.categories:
@@ -132,18 +133,20 @@ class SiteContent:
         current = self.model.dues["current"]
         if current is None:
             return f"No dues are in force on {site_model.long_date(self.on)}"
-        return f"Prices shown: {current['label']}"
+        return f"Prices shown: {current['full_label']}"
 
     def theme_context(self, engine_pages: list[str]) -> dict[str, Any]:
         """Data for overrides/main.html (footer, dues announcement, where the engine is).
         ``engine_pages``: the site paths of the pages that run the engine (``quiz/``)."""
         association = self.model.association
+        disclaimer = association["disclaimer"]
         return {
             "on": self.on.isoformat(),
             "engine_manifest": self.assets.manifest_uri,
             "engine_pages": " ".join(engine_pages),
             "short_name": association["short_name"],
             "headquarters": association["headquarters"],
+            "disclaimer": disclaimer["text"] if disclaimer else None,
             "in_force_text": self.in_force_text,
             "sources_href": "sources/",
             "announcements": [
@@ -157,13 +160,7 @@ class SiteContent:
 
     def render_value(self, placeholder: str) -> str:
         """One ``{{ name }}`` through the engine, with a did-you-mean hint for a typo."""
-        try:
-            return values.render_text(self.rules, placeholder, on=self.on)
-        except RulesError as error:
-            name = placeholder.strip("{} \t")
-            close = difflib.get_close_matches(name, sorted(values.names(self.rules)), n=1)
-            hint = f" (did you mean '{{{{ {close[0]} }}}}'?)" if close and close[0] != name else ""
-            raise SiteError(f"{error}{hint}") from None
+        return render_value(self.rules, self.on, placeholder)
 
     def fill_quiz_mount(self, html: str) -> str:
         """A built page with the quiz's first question pre-rendered in its quiz mount, if any."""
@@ -171,10 +168,26 @@ class SiteContent:
 
     def render_placeholders(self, markdown: str, where: str) -> str:
         """A hand-written page with its placeholders filled; ``SiteError`` lists every bad one."""
-        try:
-            return placeholders.fill(markdown, self.render_value, where)
-        except placeholders.PlaceholderProblems as problems:
-            raise SiteError(str(problems)) from None
+        return render_placeholders(self.rules, self.on, markdown, where)
+
+
+def render_value(rules: Rules, on: date, placeholder: str) -> str:
+    """One ``{{ name }}`` through the engine, with a did-you-mean hint for a typo."""
+    try:
+        return values.render_text(rules, placeholder, on=on)
+    except RulesError as error:
+        name = placeholder.strip("{} \t")
+        close = difflib.get_close_matches(name, sorted(values.names(rules)), n=1)
+        hint = f" (did you mean '{{{{ {close[0]} }}}}'?)" if close and close[0] != name else ""
+        raise SiteError(f"{error}{hint}") from None
+
+
+def render_placeholders(rules: Rules, on: date, markdown: str, where: str) -> str:
+    """A hand-written page with its placeholders filled; ``SiteError`` lists every bad one."""
+    try:
+        return placeholders.fill(markdown, lambda p: render_value(rules, on, p), where)
+    except placeholders.PlaceholderProblems as problems:
+        raise SiteError(str(problems)) from None
 
 
 def load(rules_path: Path) -> Rules:
@@ -202,14 +215,7 @@ def build_site_content(
         files = assets.browser_assets(export.to_json(rules), REPO_ROOT, on=on)
     except (OSError, assets.AssetsError) as error:  # AssetsError says how to fix it
         raise SiteError(f"the quiz's browser assets: {error}") from None
-    model = site_model.build_model(rules, on)
-    try:
-        pages = render_pages(model, templates_dir)
-        quiz_mount = static_quiz.mount(rules, on)
-    except jinja2.TemplateError as error:
-        where = getattr(error, "filename", None) or getattr(error, "name", None) or "template"
-        line = getattr(error, "lineno", None)
-        raise SiteError(f"{where}{f':{line}' if line else ''}: {error}") from None
+    model, pages, quiz_mount = checked_pages(rules, on, templates_dir)
     return SiteContent(
         rules=rules,
         rules_path=rules_path,
@@ -221,17 +227,55 @@ def build_site_content(
     )
 
 
-def check_docs_placeholders(docs_dir: Path, site: SiteContent) -> list[str]:
-    """Every bad placeholder in docs/*.md, checked up front (``on_config``) so a typo in a page
-    fails the build before ``site/`` is emptied, like a typo in the rules does."""
+def checked_pages(
+    rules: Rules, on: date, templates_dir: Path | None = None
+) -> tuple[site_model.SiteModel, dict[str, str], static_quiz.Mount | None]:
+    """The site's model, every generated page and the quiz's first screen, with every figure the
+    pages state checked against the rules (``SiteError`` lists each one the rules do not give).
+
+    The part of a build that depends on the rules' values only: tests change a value and call this
+    to see it followed everywhere, without the browser assets.
+    """
+    model = site_model.build_model(rules, on)
+    try:
+        pages = render_pages(model, templates_dir)
+        quiz_mount = static_quiz.mount(rules, on)
+    except jinja2.TemplateError as error:
+        where = getattr(error, "filename", None) or getattr(error, "name", None) or "template"
+        line = getattr(error, "lineno", None)
+        raise SiteError(f"{where}{f':{line}' if line else ''}: {error}") from None
+    allowed = figures.allowed_figures(rules, on)
+    typed = [
+        problem
+        for uri, markdown in pages.items()
+        for problem in figures.problems(
+            figures.markdown_text(markdown), allowed, figures.page_key(uri), f"{uri} (generated)"
+        )
+    ]
+    if typed:
+        raise SiteError(
+            "a page states a figure the rules do not give (write it as a {{ placeholder }} in the "
+            "rules or the template):\n" + "\n".join(typed)
+        )
+    return model, pages, quiz_mount
+
+
+def check_docs_placeholders(docs_dir: Path, rules: Rules, on: date) -> list[str]:
+    """Every bad placeholder in docs/*.md, and every figure a page types that the rules do not
+    give, checked up front (``on_config``) so a mistake in a page fails the build before ``site/``
+    is emptied, like a mistake in the rules does."""
     problems: list[str] = []
     root = Path(docs_dir)
+    allowed = figures.allowed_figures(rules, on)
     for path in sorted(root.rglob("*.md")):
         where = _shown(path)
         try:
-            site.render_placeholders(path.read_text(encoding="utf-8"), where)
+            filled = render_placeholders(rules, on, path.read_text(encoding="utf-8"), where)
         except SiteError as error:
             problems.extend(str(error).splitlines())
+            continue
+        key = figures.page_key(path.relative_to(root).as_posix())
+        problems.extend(figures.problems(figures.markdown_text(filled), allowed, key, where))
     return problems
 
 

@@ -67,7 +67,9 @@ def _make(engine: bytes, rules: bytes, pyodide_dir: Path) -> bytes:
                 cwd=tmp,
             )
         except subprocess.CalledProcessError as exc:
-            tail = (exc.stderr or exc.stdout or "").strip().splitlines()[-8:]
+            tail = [
+                line[:300] for line in (exc.stderr or exc.stdout or "").strip().splitlines()[-8:]
+            ]
             raise BundleError(
                 "Node could not make the browser's Python bundle:\n" + "\n".join(tail)
             ) from None

@@ -47,13 +47,11 @@ class Mount:
 def mount(rules: Rules, on: date) -> Mount:
     table = step_table(rules, on)
     first = table[step_key({})]
-    content = (
-        "" if first["done"] else question_html(first["question"], first["number"], first["total"])
-    )
+    content = "" if first["done"] else question_html(first["question"], first["number"])
     return Mount(table_attribute(table), content)
 
 
-def question_html(question: dict, number: int, total: int | None, form_only: bool = False) -> str:
+def question_html(question: dict, number: int, form_only: bool = False) -> str:
     """One question (the engine's question JSON) as the quiz's markup; `form_only` leaves out the
     quiz's status and notice containers around the form."""
     question = dict(question)
@@ -69,7 +67,7 @@ def question_html(question: dict, number: int, total: int | None, form_only: boo
         lstrip_blocks=True,
     )
     return env.get_template(TEMPLATE).render(
-        q=question, step={"number": number, "total": total}, form_only=form_only
+        q=question, step={"number": number}, form_only=form_only
     )
 
 

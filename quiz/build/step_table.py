@@ -21,7 +21,7 @@ import json
 from collections.abc import Iterator
 from datetime import date
 
-from quiz.classify import next_step
+from quiz.flow import next_step
 from quiz.model import Question, QuestionKind, Rules
 
 

@@ -2,13 +2,15 @@
 
 PyYAML's `safe_load` forgets where things were and silently keeps the last of two equal keys. Staff
 need "rules/membership.yaml:88 dues.values[2023-01-01].amounts.affiliate: ...", and a duplicated
-key is almost always a paste mistake, so this loader composes the node tree itself: it builds plain
-data (dates as `datetime.date`) and records the line of every mapping key and list item, keyed by
-the same raw path (keys and indexes) that validate.py reports against.
+key is almost always a paste mistake, so this loader composes the node tree itself: it builds the
+data as JSON would hold it (a date such as 2022-01-01 becomes the string "2022-01-01", so that the
+schema reads YAML and the browser's JSON alike) and records the line of every mapping key and list
+item, keyed by the raw path (keys and indexes) that validation reports against (validate.py).
 """
 
 from __future__ import annotations
 
+import datetime
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -16,42 +18,26 @@ from pathlib import Path
 import yaml
 
 from quiz.errors import Problem, RulesValidationError
-from quiz.model import Rules
-from quiz.validate import build_rules
 
 Locate = Callable[[tuple], tuple[str | None, int | None]]
-
-
-def load_rules(path: str | os.PathLike[str], *, check_answer_space: bool = True) -> Rules:
-    """The validated rules from a YAML file; `RulesValidationError` (with file:line) otherwise."""
-    shown = _shown(path)
-    data, locate, duplicates = _load(_read(path, shown), shown)
-    try:
-        rules = build_rules(data, locate, shown, check_answer_space=check_answer_space)
-    except RulesValidationError as exc:
-        problems = sorted(set(exc.problems) | set(duplicates), key=_by_line)
-        raise RulesValidationError(problems) from None
-    if duplicates:
-        raise RulesValidationError(duplicates)
-    return rules
 
 
 def load_data(path: str | os.PathLike[str]) -> tuple[object, Locate]:
     """(plain data, locate) from a YAML file. Syntax errors and duplicate keys raise
     `RulesValidationError` naming the file and line, never a PyYAML traceback."""
-    shown = _shown(path)
-    return load_text(_read(path, shown), shown)
+    shown = shown_name(path)
+    return load_text(read_text(path, shown), shown)
 
 
 def load_text(text: str, file: str = "<rules>") -> tuple[object, Locate]:
     """Like `load_data` for YAML already in memory (`file` is the name errors show)."""
-    data, locate, duplicates = _load(text, file)
+    data, locate, duplicates = load_with_problems(text, file)
     if duplicates:
         raise RulesValidationError(duplicates)
     return data, locate
 
 
-def _read(path: str | os.PathLike[str], shown: str) -> str:
+def read_text(path: str | os.PathLike[str], shown: str) -> str:
     try:
         return Path(path).read_text(encoding="utf-8")
     except OSError as exc:
@@ -65,8 +51,9 @@ def _read(path: str | os.PathLike[str], shown: str) -> str:
         ) from None
 
 
-def _load(text: str, file: str) -> tuple[object, Locate, list[Problem]]:
-    """(data, locate, duplicate-key problems); syntax errors raise at once (nothing to go on)."""
+def load_with_problems(text: str, file: str) -> tuple[object, Locate, list[Problem]]:
+    """(data, locate, duplicate-key problems): the duplicates are reported with every other
+    problem of the file; syntax errors raise at once (there is nothing to go on)."""
     try:
         loader = yaml.SafeLoader(text)
     except yaml.reader.ReaderError as exc:  # a control character such as NUL, before any parsing
@@ -143,10 +130,6 @@ def _too_deep(text: str, file: str) -> Problem:
     return Problem(file, deep or 1, "", f"YAML nested more than {MAX_DEPTH} levels deep")
 
 
-def _by_line(problem: Problem) -> tuple:
-    return (problem.line is None, problem.line or 0, problem.path, problem.message)
-
-
 class _Walker:
     """Builds plain data from the node tree, recording lines and duplicate keys."""
 
@@ -165,9 +148,12 @@ class _Walker:
                 line = key_node.start_mark.line + 1
                 if key is None or isinstance(key, list | dict):
                     self.problems.append(
-                        Problem(self.file, line, _show_path(path), "expected a plain key")
+                        Problem(self.file, line, _show_path(path), "expected a plain key", path)
                     )
                     continue
+                if isinstance(key, bool):
+                    key = "true" if key else "false"
+                key = str(key)  # JSON's keys are strings: `2022:` is the key "2022"
                 if key in result:
                     first = self.lines.get((*path, key))
                     self.problems.append(
@@ -177,6 +163,7 @@ class _Walker:
                             _show_path((*path, key)),
                             f"duplicate key '{_key_text(key)}' (first at line {first}): "
                             "YAML would silently keep only the last one",
+                            (*path, key),
                         )
                     )
                     continue
@@ -193,28 +180,33 @@ class _Walker:
 
     def scalar(self, node: yaml.Node) -> object:
         try:
-            return self.loader.construct_object(node, deep=True)
+            value = self.loader.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, TypeError):
             # e.g. 2022-13-01 matches YAML's date pattern but is no date: keep the text, and let
             # validation say "expected a date such as 2022-01-01, got '2022-13-01'".
             return node.value
+        if isinstance(value, datetime.datetime):
+            return node.value  # a date and time, as typed: validation says a date is expected
+        if isinstance(value, datetime.date):
+            return value.isoformat()  # as JSON holds it
+        return value
 
 
 def _key_text(key: object) -> str:
-    return key.isoformat() if hasattr(key, "isoformat") else str(key)
+    return str(key)
 
 
 def _show_path(path: tuple) -> str:
     text = ""
     for part in path:
-        if isinstance(part, int) or hasattr(part, "isoformat"):
-            text += f"[{_key_text(part)}]"
+        if isinstance(part, int):
+            text += f"[{part}]"
         else:
             text += f".{part}" if text else str(part)
     return text
 
 
-def _shown(path: str | os.PathLike[str]) -> str:
+def shown_name(path: str | os.PathLike[str]) -> str:
     """The file name errors show: relative to the working directory when inside it."""
     resolved = Path(path)
     try:

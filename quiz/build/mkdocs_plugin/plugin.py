@@ -49,7 +49,9 @@ class IpmaPlugin(BasePlugin[IpmaConfig]):
         try:
             on = pages.build_date(self.config.on)
             self.site = pages.build_site_content(self.rules_path, on=on, templates_dir=templates)
-            problems = pages.check_docs_placeholders(Path(config.docs_dir), self.site)
+            problems = pages.check_docs_placeholders(
+                Path(config.docs_dir), self.site.rules, self.site.on
+            )
         except pages.SiteError as error:
             raise PluginError(str(error)) from None
         if problems:
