@@ -383,7 +383,7 @@ def test_yaml_keys_that_are_not_strings_are_read_as_json_reads_them():
     assert yaml.safe_load("2022: a") == {2022: "a"}  # what PyYAML alone would give
 
 
-# --- one shape: the schema and the model declare the same fields -----------------------------------
+# --- one shape: the schema and the model declare the same fields ---------------------------------
 
 
 def _schema_models() -> list[tuple[str, str, dict]]:
