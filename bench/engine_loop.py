@@ -1,11 +1,12 @@
 """The engine throughput loop, run unchanged in CPython and in Pyodide (standard library only).
 
 ``setup(payload)`` takes ``{"rules": <quiz.export.to_json(rules)>, "answers": [answers, ...],
-"quotes": [counts, ...], "on": "YYYY-MM-DD" | None}``; ``round(kind, seconds)`` calls the engine for
-about ``seconds`` seconds, cycling the inputs, and returns calls per second. ``kind`` is:
+"quotes": [{"counts": ..., "answers": ...}, ...], "on": "YYYY-MM-DD" | None}``;
+``round(kind, seconds)`` calls the engine for about ``seconds`` seconds, cycling the inputs, and
+returns calls per second. ``kind`` is:
 
-- ``classify``: ``quiz.classify.classify(rules, answers, on)``;
-- ``quote``: ``quiz.enterprise.quote(rules, counts, on)``;
+- ``classify``: ``quiz.result.classify(rules, answers, on)``;
+- ``quote``: ``quiz.enterprise.quote(rules, counts, answers, on)``;
 - ``handle``: ``quiz.api.handle({"method": "classify", ...})``, the JSON entry the worker calls
   (answers as JSON text in and out, as the worker does).
 """
@@ -54,13 +55,16 @@ def _loop(call, items: list, seconds: float) -> float:
 def round(kind: str, seconds: float) -> float:  # noqa: A001 - the name the harnesses call
     rules, on = _STATE["rules"], _STATE["on"]
     if kind == "classify":
-        from quiz.classify import classify
+        from quiz.result import classify
 
         return _loop(lambda a: classify(rules, a, on=on), _STATE["answers"], seconds)
     if kind == "quote":
         from quiz.enterprise import quote
 
-        return _loop(lambda c: quote(rules, c, on=on), _STATE["quotes"], seconds)
+        def priced(q: dict) -> object:
+            return quote(rules, q["counts"], q.get("answers", {}), on=on)
+
+        return _loop(priced, _STATE["quotes"], seconds)
     if kind == "handle":
         engine = _STATE["engine"]
 

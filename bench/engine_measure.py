@@ -12,6 +12,7 @@ ratio is per pair of rounds.
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import subprocess
@@ -39,6 +40,17 @@ def _jsonable(value: Any) -> Any:
 CASES = REPO_ROOT / "tests" / "cases"
 
 
+def _cases_whole(name: str) -> list[dict[str, Any]]:
+    """The cases of tests/cases/NAME.yaml priced with the real rules, whole."""
+    import yaml
+
+    path = CASES / f"{name}.yaml"
+    if not path.exists():
+        return []
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    return [_jsonable(c) for c in data if isinstance(c, dict) and not c.get("rules")]
+
+
 def _cases(name: str, key: str) -> list[dict[str, Any]]:
     """The inputs of tests/cases/NAME.yaml (cases priced with the real rules only)."""
     import yaml
@@ -54,27 +66,32 @@ def _cases(name: str, key: str) -> list[dict[str, Any]]:
 
 def payload(rules_path: Path = RULES) -> dict[str, Any]:
     """The inputs: the case table (tests/cases/), else the enumerated answer space and a grid."""
-    from quiz import enumerate as enumeration
-    from quiz import export
-    from quiz.build.yaml_loader import load_rules
+    from quiz import enterprise, export
+    from quiz.answer_space import answer_sets
+    from quiz.build.validate import load_rules
 
     rules = load_rules(rules_path)
     answers = _cases("individual", "answers")
-    quotes = _cases("enterprise", "counts")
+    quotes = [
+        {"counts": c["counts"], "answers": c.get("answers", {})}
+        for c in _cases_whole("enterprise")
+        if "counts" in c
+    ]
     source = "the case table in tests/cases/"
     for answer in answers:  # the table's shorthand, as tests/test_cases.py reads it
         if answer.get("duties") == "all":
-            answer["duties"] = list(rules.duty_ids)
+            answer["duties"] = list(rules.index.duties)
     if not answers:
-        answers = [_jsonable(a) for a in enumeration.answer_sets(rules)]
+        answers = [_jsonable(a) for a in answer_sets(rules)]
         source = "the enumerated answer space"
     if not quotes:
+        form = enterprise.calculator_form(rules) or {"fields": [], "toggles": []}
+        fields = [f["category"] for f in form["fields"]]
+        toggles = [t["question"] for t in form["toggles"]]
         quotes = [
-            {"regular": r, "associate": a, "affiliate": f, "nonprofit": n}
-            for r in (0, 1, 4, 10, 11, 25, 60)
-            for a in (0, 2, 7)
-            for f in (0, 5)
-            for n in (False, True)
+            {"counts": dict(zip(fields, n, strict=False)), "answers": dict.fromkeys(toggles, flag)}
+            for n in itertools.product((0, 1, 4, 10, 11, 25, 60), (0, 2, 7), (0, 5))
+            for flag in (False, True)
         ]
     return {
         "rules": export.to_json(rules),

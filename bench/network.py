@@ -121,7 +121,7 @@ def throttled_page(playwright: Any, profile: str, line: Line) -> Iterator[Any]:
 
 def answer(page: Any) -> None:
     """The law-firm manager's answer to the question on screen: a law firm, six duties in three
-    areas, supervises (yes, or 3 people when asked for a number), every other yes/no question no."""
+    areas, 3 for a number (the people they supervise), every yes/no question no."""
     form = page.locator(FORM)
     radios = form.locator("input[type=radio]")
     checkboxes = form.locator("input[type=checkbox]")
@@ -132,8 +132,7 @@ def answer(page: Any) -> None:
             radios.first.check()  # "A law firm"
         else:
             values = [radios.nth(i).get_attribute("value") for i in range(radios.count())]
-            wanted = "true" if name == "supervises" else "false"
-            radios.nth(values.index(wanted) if wanted in values else 0).check()
+            radios.nth(values.index("false") if "false" in values else 0).check()
     elif checkboxes.count():
         for index in (0, 1, 2, 11, 12, 16):  # Personnel ×3, Financial ×2, Policy ×1
             checkboxes.nth(index).check()

@@ -303,7 +303,8 @@ class _Pricer:
         with_others = [
             f"{n} {category.name}" for category in self.priced if (n := others.get(category.id, 0))
         ]
-        extra = f" (with {wording.names(with_others)} members)" if with_others else ""
+        members = wording.plural(sum(others.get(c.id, 0) for c in self.priced), "member", "members")
+        extra = f" (with {wording.names(with_others)} {members})" if with_others else ""
         if found is None:
             return None, (
                 f"With {rates}, Enterprise never costs less than individual dues for "

@@ -318,7 +318,7 @@ class _Explainer:
             return None
         _, target, missed, unknown = best
         verb = "could" if unknown else "would"
-        gaps = [self.gap(c) for c in missed]
+        gaps = self.gaps(missed)
         if all(g is not None for g in gaps):
             what = wording.capitalized(wording.names(gaps))  # type: ignore[arg-type]
         else:
@@ -333,8 +333,30 @@ class _Explainer:
             unasked=tuple(self.text(c.text) for c in unknown),
         )
 
-    def gap(self, criterion: Criterion) -> str | None:
-        """ "one more duty": what a missed `at_least` criterion needs, counted; else None."""
+    def gaps(self, missed: tuple[Criterion, ...]) -> list[str | None]:
+        """What each missed criterion needs, counted ("one more duty"), None where it cannot be
+        counted. A count of duties and a count of areas on the same checklist overlap (a new duty
+        can also open a new area), so they are said once: "three more duties covering two more
+        areas", never "three more duties and duties in two more areas"."""
+        counted = [self.shortfall(c) for c in missed]
+
+        def said(shortfall: tuple[Leaf, int] | None) -> str | None:
+            if shortfall is None:
+                return None
+            leaf, missing = shortfall
+            return wording.gap(leaf, self.rules.index.questions[leaf.question], missing)
+
+        by_op = {g[0].op: (i, g) for i, g in enumerate(counted) if g is not None}
+        if Op.AT_LEAST in by_op and Op.GROUPS_AT_LEAST in by_op:
+            (i, (duties, more)), (j, (areas, wider)) = by_op[Op.AT_LEAST], by_op[Op.GROUPS_AT_LEAST]
+            question = self.rules.index.questions[duties.question]
+            if duties.question == areas.question and question.kind is QuestionKind.DUTIES:
+                both = wording.duties_and_areas(max(more, wider), wider)
+                return [both] + [said(g) for k, g in enumerate(counted) if k not in (i, j)]
+        return [said(g) for g in counted]
+
+    def shortfall(self, criterion: Criterion) -> tuple[Leaf, int] | None:
+        """A missed `at_least` criterion's single comparison and how much the answer falls short."""
         leaf = _single_leaf(criterion)
         if leaf is None or leaf.op not in (Op.AT_LEAST, Op.GROUPS_AT_LEAST):
             return None
@@ -343,9 +365,7 @@ class _Explainer:
             return None
         index = self.rules.index
         missing = self.closed.amount(leaf.value) - measure(leaf.op, answer, index.duty_group)  # type: ignore[arg-type]
-        if missing <= 0:
-            return None
-        return wording.gap(leaf, index.questions[leaf.question], missing)
+        return (leaf, missing) if missing > 0 else None
 
     # --- dues, rights, links, notes ---------------------------------------------------------------
 

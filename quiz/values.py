@@ -12,6 +12,8 @@ threshold changes every page at once. The names:
     thresholds.<id>                     "5"
     questions.<id>.min  questions.<id>.max   a number question's range
     dues.year                           "2022" (the schedule in force on the date)
+    dues.label                          "2022 dues, the latest in our sources" (which dues, and
+                                        whether newer ones may exist)
     dues.<category>   dues.<category>.<rate>                  "$165", "$220"
     enterprise.year  enterprise.flat_fee  enterprise.included_places  enterprise.place_price
     enterprise.after_places.<category>                        "50%", "free", "$100"
@@ -83,7 +85,7 @@ def names_in(data: object) -> set[str]:
         for c in _entries(_get(data, "categories"))
         if isinstance(c.get("id"), str) and c.get("kind") == "individual"
     ]
-    found.add("dues.year")
+    found.update(("dues.year", "dues.label"))
     for category in individual:
         if category.get("dues_published", True) is not False:
             found.add(f"dues.{category['id']}")
@@ -175,6 +177,9 @@ def _dues(rules: Rules, name: str, rest: list[str], on: date | None) -> Value:
     schedule = pick.schedule
     if rest == ["year"]:
         return Value(name, pick.year, str(pick.year))
+    if rest == ["label"]:
+        text = pick.label("dues")
+        return Value(name, text, text)
     key = ".".join(rest)
     amount = schedule.amounts.get(key) if len(rest) == 1 else schedule.rates.get(key)
     if amount is None:

@@ -141,6 +141,14 @@ def comparison(leaf: Leaf, question: Question, have: int, need: int, category: C
     return f"{fact}; {category.name} needs {bound} {need} {needed}.".replace("  ", " ")
 
 
+def duties_and_areas(duties: int, areas: int) -> str:
+    """ "three more duties covering two more areas": both shortfalls of the checklist at once."""
+    return (
+        f"{words(duties)} more {plural(duties, 'duty', 'duties')} covering {words(areas)} more "
+        f"{plural(areas, 'area', 'areas')}"
+    )
+
+
 def gap(leaf: Leaf, question: Question, missing: int) -> str:
     """What is missing, counted: "one more duty", "duties in two more areas", "three more years"."""
     if leaf.op is Op.GROUPS_AT_LEAST:

@@ -597,3 +597,20 @@ def test_the_result_is_announced_and_prints_without_buttons(quiz: Page, built: B
         expect(quiz.locator(".md-header")).to_be_hidden()
     finally:
         quiz.emulate_media(media="screen")
+
+
+def test_check_answers_says_a_number_with_the_rules_words_for_one_and_many(
+    browser, quiz_url: str, built: BuiltRules
+):
+    question = built.questions["people_supervised"]
+    for people, word in ((1, question["unit_one"]), (2, question["unit"])):
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            page.goto(quiz_url)
+            answers = {**persona("regular at a law firm"), "people_supervised": people}
+            take_quiz(page, built, answers)
+            row = page.locator(".ipma-summary-list__row", has_text=question["text"])
+            expect(row.locator(".ipma-summary-list__value")).to_have_text(f"{people} {word}")
+        finally:
+            context.close()

@@ -263,16 +263,41 @@ def test_the_schema_marks_every_kind_of_value():
     assert len(list(value_paths(SCHEMA, data))) >= len(data["thresholds"]) + 5
 
 
-def test_every_value_changed_at_once_builds_and_every_new_amount_is_stated():
-    """Every threshold one higher, every amount and price new: the build's figure check passes, so
-    no page states an old value, and every new dollar amount is on the Dues or Enterprise page."""
+def _compared_with_areas(data: Any) -> set[str]:
+    """The thresholds a condition compares with a count of duty areas (there are only so many)."""
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for op in ("groups_at_least", "groups_at_most"):
+                if isinstance(node.get(op), str):
+                    found.add(node[op])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(data["categories"])
+    return found
+
+
+def test_every_value_changed_at_once_builds_and_the_pages_and_engine_follow():
+    """Every threshold moved past every old one, every amount and price new: the build's figure
+    check passes (so no page states an old value: none of them is a value any more), every new
+    dollar amount is on the Dues or Enterprise page, and the engine decides by the new
+    thresholds."""
     data = rules_data()
     paths = list(value_paths(SCHEMA, data))
+    olds = [t["value"] for t in data["thresholds"]]
+    shift = max(olds) - min(olds) + 1  # every new threshold differs from every old one
+    areas = _compared_with_areas(data)
     new_dollars = set()
     for n, path in enumerate(paths):
         old = _get(data, path)
         if path[0] == "thresholds":
-            new = old + 1  # keeps the duty bands adjacent (each moves by one)
+            # The same shift for all keeps the duty bands adjacent; a count of areas moves by one.
+            new = old + (1 if data["thresholds"][path[1]]["id"] in areas else shift)
         elif path[-1] == "percent_of_dues":
             new = old - 13 + n % 3
         elif path[-1] == "included_places":
@@ -286,3 +311,9 @@ def test_every_value_changed_at_once_builds_and_every_new_amount_is_stated():
     pricing = text["dues.md"] + text["enterprise.md"]
     for amount in new_dollars:
         assert f"${amount:,}" in pricing, f"${amount:,} is not stated"
+    # The engine follows: just enough for Regular is Regular; one duty fewer is not.
+    person = {**regular_answers(rules), "nonprofit": False}
+    assert len(person["duties"]) == threshold(rules, "regular_min_duties")
+    assert call(rules, "classify", {"answers": person})["outcome"]["category"] == "regular"
+    fewer = {**person, "duties": person["duties"][:-1]}
+    assert call(rules, "classify", {"answers": fewer})["outcome"].get("category") != "regular"

@@ -280,7 +280,8 @@ export function validate(question, raw) {
 export function answerText(question, value) {
   if (question.kind === "yes_no") return value ? "Yes" : "No";
   if (question.kind === "number") {
-    const unit = question.unit ? ` ${value === 1 ? question.unit.replace(/s$/, "") : question.unit}` : "";
+    const word = value === 1 ? question.unit_one || question.unit : question.unit; // the rules' words
+    const unit = word ? ` ${word}` : "";
     return `${value}${unit}`;
   }
   if (question.kind === "duties") {

@@ -33,6 +33,8 @@ NO_CHARGE = re.compile(r"\b(?:at no charge|free of charge|no charge|at no cost)\
 PERCENT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s?%")
 _WORDS = "|".join(NUMBER_WORDS)
 NOUNS = {
+    "duty area": "areas",  # "2 duty areas" counts areas, not duties
+    "duty areas": "areas",
     "duty": "duties",
     "duties": "duties",
     "area": "areas",
