@@ -138,3 +138,46 @@ def test_comparison_shows_the_table_on_desktop_and_one_card_per_category_on_a_ph
                 assert cards.count() == page.locator(".ipma-compare thead th a").count()
         finally:
             context.close()
+
+
+def test_the_quiz_keeps_its_back_link_clear_of_the_header_and_has_no_back_to_top_button(
+    browser, quiz_url: str, built
+):
+    """On a phone the Back link is below the sticky header, not under it, and Material's "Back to
+    top" button never covers a question (issue 13)."""
+    w, h = WIDTHS["phone"]
+    context = browser.new_context(viewport={"width": w, "height": h})
+    try:
+        page = context.new_page()
+        page.goto(quiz_url)
+        first = built.call("next_step", {"answers": {}})["question"]
+        option = first["options"][0]
+        page.locator("form.ipma-question").get_by_label(option["label"], exact=True).check()
+        page.get_by_role("button", name="Continue").click()
+        back = page.get_by_role("link", name="Back")
+        expect(back).to_be_visible(timeout=ENGINE_TIMEOUT_MS)
+        header = page.locator(".md-header").bounding_box()
+        link = back.bounding_box()
+        assert header is not None and link is not None
+        assert link["y"] >= header["y"] + header["height"], (link, header)
+        page.mouse.wheel(0, 400)
+        page.mouse.wheel(0, -200)  # Material shows its button on scrolling up
+        expect(page.locator(".md-top")).to_be_hidden()
+    finally:
+        context.close()
+
+
+def test_no_empty_announcement_strip_when_nothing_is_announced(browser, site_server, built):
+    """The banner is there only with an announcement (an announced dues year); else no strip."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(site_server)
+        announced = page.locator(".ipma-announce")
+        banner = page.locator(".md-banner")
+        if announced.count() == 0:
+            assert banner.count() == 0 or (banner.bounding_box() or {"height": 0})["height"] == 0
+        else:
+            expect(banner).to_be_visible()
+    finally:
+        context.close()

@@ -630,8 +630,11 @@ class Quiz {
 
   focusTop(heading) {
     focus(heading);
+    // The screen's top (its Back link) must be below the theme's sticky header, not under it.
+    const header = document.querySelector(".md-header");
+    const clear = header ? header.getBoundingClientRect().bottom : 0;
     const top = this.root.getBoundingClientRect().top;
-    if (top < 0 || top > window.innerHeight * 0.5) this.root.scrollIntoView({ block: "start" });
+    if (top < clear || top > window.innerHeight * 0.5) this.root.scrollIntoView({ block: "start" });
   }
 }
 

@@ -72,11 +72,17 @@ def _date(text: str) -> date:
         ) from None
 
 
+def _pair(text: str, form: str) -> tuple[str, str]:
+    """NAME=VALUE split at its first '=', or the error that shows the expected `form`."""
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"expected {form}, got {text!r}")
+    return name, value
+
+
 def _count(text: str) -> tuple[str, int]:
     """CATEGORY=N, a member count (the engine checks the category and the number)."""
-    name, sep, number = text.partition("=")
-    if not sep or not name:
-        raise argparse.ArgumentTypeError(f"expected CATEGORY=N such as regular=12, got {text!r}")
+    name, number = _pair(text, "CATEGORY=N such as regular=12")
     try:
         return name, int(number)
     except ValueError:
@@ -87,11 +93,7 @@ def _count(text: str) -> tuple[str, int]:
 
 def _answer(text: str) -> tuple[str, object]:
     """QUESTION=VALUE: true/false, a whole number, or an option id (the engine checks it)."""
-    name, sep, value = text.partition("=")
-    if not sep or not name:
-        raise argparse.ArgumentTypeError(
-            f"expected QUESTION=VALUE such as nonprofit=true, got {text!r}"
-        )
+    name, value = _pair(text, "QUESTION=VALUE such as nonprofit=true")
     words = {"true": True, "yes": True, "false": False, "no": False}
     if value.lower() in words:
         return name, words[value.lower()]
