@@ -3,7 +3,8 @@
 Each case applies its edits (find → replace, each `find` exactly once) to rules/membership.yaml in
 memory and validates the result. Every expected problem must be reported at its line (the line of
 the edited file whose text is `line`, the `nth` such line when several are the same), with its field
-path, and a message containing `message`; and nothing else may be reported, so a mistake never
+path, and a message containing `message` (where "{line of 'TEXT'}" stands for the number of the
+first line starting with TEXT); and nothing else may be reported, so a mistake never
 cascades into misleading ones. The table can never drift from the real file: a `find` the file no
 longer holds fails the case.
 
@@ -13,6 +14,7 @@ every form of the condition language, has a case that breaks it.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -52,6 +54,17 @@ def problems_of(text: str) -> list[Problem]:
     return []
 
 
+# In a message, "{line of 'TEXT'}" is the number of the first line of the edited file that starts
+# with TEXT ("first at line {line of '- id: dues_year'}"), so a message never types a line number.
+LINE_OF = re.compile(r"\{line of '([^']*)'\}")
+
+
+def first_line(text: str, start: str) -> int:
+    lines = [i for i, line in enumerate(text.splitlines(), 1) if line.strip().startswith(start)]
+    assert lines, f"no line starts with {start!r}"
+    return lines[0]
+
+
 def expected_line(text: str, anchor: str | dict) -> int:
     wanted, nth = (anchor, 1) if isinstance(anchor, str) else (anchor["text"], anchor["nth"])
     lines = [i for i, line in enumerate(text.splitlines(), start=1) if line.strip() == wanted]
@@ -76,11 +89,12 @@ def test_broken_rules_are_reported_at_their_line_and_field_and_nothing_else(case
     remaining = list(problems)
     for expect in case["expect"]:
         line = expected_line(text, expect["line"]) if "line" in expect else None
+        message = LINE_OF.sub(lambda m: str(first_line(text, m.group(1))), expect["message"])
         match = next(
             (
                 p
                 for p in remaining
-                if p.line == line and p.path == expect["field"] and expect["message"] in p.message
+                if p.line == line and p.path == expect["field"] and message in p.message
             ),
             None,
         )
