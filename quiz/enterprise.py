@@ -199,13 +199,16 @@ class _Pricer:
     def dues_of(self, category_id: str) -> Decimal:
         return dues.amount(self.schedule, category_id, self.rates.get(category_id))
 
+    def rate_words(self, category_id: str) -> str | None:
+        """ "the non-profit rate" when the answers chose a rate the schedule prices, else None."""
+        rate = self.rates.get(category_id)
+        if rate is None or dues.rate_key(category_id, rate.id) not in self.schedule.rates:
+            return None
+        return f"the {rate.label[:1].lower()}{rate.label[1:]}"
+
     def dues_words(self, category_id: str) -> str:
         """ "Regular dues", or "the non-profit rate" when the answers chose that rate."""
-        rate = self.rates.get(category_id)
-        key = dues.rate_key(category_id, rate.id) if rate else None
-        if rate is not None and key in self.schedule.rates:
-            return f"the {rate.label[:1].lower()}{rate.label[1:]}"
-        return f"{self.name(category_id)} dues"
+        return self.rate_words(category_id) or f"{self.name(category_id)} dues"
 
     def unit(self, price: Price, category_id: str) -> tuple[Decimal, str]:
         if price.kind is PriceKind.INCLUDED:
@@ -264,8 +267,8 @@ class _Pricer:
                 continue
             unit = self.dues_of(category.id)
             label = f"{category.name} members"
-            if self.dues_words(category.id).startswith("the "):
-                label += f" at {self.dues_words(category.id)}"
+            if rate := self.rate_words(category.id):
+                label += f" at {rate}"
             lines.append(Line(label, n, unit, display(unit, self.currency), unit * n))
         return Option(sum((line.amount for line in lines), Decimal(0)), tuple(lines))
 
@@ -297,9 +300,8 @@ class _Pricer:
         else:
             rates = f"the {pick.year} rates"
         name = self.name(scanned)
-        at_rate = (
-            f" at {self.dues_words(scanned)}" if self.dues_words(scanned).startswith("the ") else ""
-        )
+        rate = self.rate_words(scanned)
+        at_rate = f" at {rate}" if rate else ""
         with_others = [
             f"{n} {category.name}" for category in self.priced if (n := others.get(category.id, 0))
         ]

@@ -33,7 +33,6 @@ from .errors import DuesYearError, UnknownValueError
 from .index import ANY_OTHER
 from .model import QuestionKind, Rules
 from .money import display
-from .rules_json import to_json
 
 PLACEHOLDER_RE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 MAX_NESTING = 4
@@ -47,81 +46,6 @@ class Value:
     name: str
     value: Decimal | int | str
     display: str
-
-
-def names(rules: Rules) -> set[str]:
-    """Every name the rules define on some date (for did-you-mean hints and checks)."""
-    return names_in(to_json(rules))
-
-
-def names_in(data: object) -> set[str]:
-    """Every name the rules JSON defines on some date. Reads the JSON, not the model, so that the
-    build can check placeholders even in a file with other mistakes; a broken part names nothing."""
-    found = {"association.name", "association.short_name"}
-    for category in _entries(_get(data, "categories")):
-        cid = category.get("id")
-        if not isinstance(cid, str):
-            continue
-        found.add(f"categories.{cid}.name")
-        if category.get("excluded_by"):
-            found.add(f"categories.{cid}.precedence")
-        for path in _entries(category.get("paths")):
-            found.update(
-                f"criteria.{cid}.{c['id']}"
-                for c in _entries(path.get("criteria"))
-                if isinstance(c.get("id"), str)
-            )
-    for threshold in _entries(_get(data, "thresholds")):
-        if isinstance(threshold.get("id"), str):
-            found.add(f"thresholds.{threshold['id']}")
-    for question in _entries(_get(data, "questions")):
-        if isinstance(question.get("id"), str) and question.get("kind") == QuestionKind.NUMBER:
-            found.update((f"questions.{question['id']}.min", f"questions.{question['id']}.max"))
-    # Dues and Enterprise names follow from the categories as well as from the dated blocks: a
-    # broken dues block (a misspelled key, a bad date) is reported where it is, not again at every
-    # text that names one of its amounts.
-    individual = [
-        c
-        for c in _entries(_get(data, "categories"))
-        if isinstance(c.get("id"), str) and c.get("kind") == "individual"
-    ]
-    found.update(("dues.year", "dues.label"))
-    for category in individual:
-        if category.get("dues_published", True) is not False:
-            found.add(f"dues.{category['id']}")
-            found.update(
-                f"dues.{category['id']}.{r['id']}"
-                for r in _entries(category.get("rates"))
-                if isinstance(r.get("id"), str)
-            )
-    for block in _mapping(_get(data, "dues", "values")).values():
-        for table in ("amounts", "rates"):
-            found.update(f"dues.{key}" for key in _mapping(_get(block, table)))
-    found.update(f"enterprise.{n}" for n in ("year", "flat_fee", "included_places", "place_price"))
-    after: set[str] = set()
-    schemes = _get(data, "enterprise", "values")
-    if not isinstance(schemes, dict) or not schemes:
-        after.update(c["id"] for c in individual)
-    for scheme in _mapping(schemes).values():
-        places = _get(scheme, "after_places")
-        after.update(places if isinstance(places, dict) else (c["id"] for c in individual))
-    for key in after:
-        found.update((f"enterprise.after_places.{key}", f"enterprise.after_places.{key}.phrase"))
-    return found
-
-
-def _get(data: object, *keys: str) -> object:
-    for key in keys:
-        data = data.get(key) if isinstance(data, dict) else None
-    return data
-
-
-def _mapping(data: object) -> dict:
-    return data if isinstance(data, dict) else {}
-
-
-def _entries(data: object) -> list[dict]:
-    return [item for item in data if isinstance(item, dict)] if isinstance(data, list) else []
 
 
 def resolve(rules: Rules, name: str, on: date | None = None, _depth: int = 0) -> Value:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import json
 import re
 import subprocess
 import sys
@@ -15,14 +14,13 @@ import pytest
 import yaml
 
 from quiz import model
+from quiz.build import schema
 from quiz.build.cli import main
 from quiz.build.validate import load_rules, validate
 from quiz.build.yaml_loader import load_data, load_text
 from quiz.errors import RulesValidationError
 from tests.helpers import REPO_ROOT, subprocess_env
 from tests.test_bad_rules import CASES, LINE_OF, edited, first_line
-
-SCHEMA_PATH = REPO_ROOT / "rules" / "membership.schema.json"
 
 RULES = REPO_ROOT / "rules" / "membership.yaml"
 BY_NAME = {case["name"]: case for case in CASES}
@@ -390,14 +388,10 @@ def test_yaml_keys_that_are_not_strings_are_read_as_json_reads_them():
 
 def _schema_models() -> list[tuple[str, str, dict]]:
     """(x-model class name, schema path, resolved schema node) for every node naming its class."""
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
     def resolve(node: dict) -> dict:
         while "$ref" in node:
-            target = schema
-            for part in node["$ref"].removeprefix("#/").split("/"):
-                target = target[part]
-            node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+            node = schema.resolved(node)
         return node
 
     found = []
@@ -412,7 +406,7 @@ def _schema_models() -> list[tuple[str, str, dict]]:
             for value in node:
                 walk(value, path)
 
-    walk(schema, "")
+    walk(schema.schema(), "")
     return found
 
 

@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from quiz import api, enterprise, export
-from quiz.build import figures, pages
+from quiz.build import figures, pages, schema
 from quiz.build.validate import load_rules, validate
 from quiz.model import Rules
 from tests.engine_helpers import REPO_ROOT, RULES_PATH, rules_data
 
 ON = date(2026, 12, 1)
-SCHEMA = json.loads((RULES_PATH.parent / "membership.schema.json").read_text(encoding="utf-8"))
 RULES_TEXT = RULES_PATH.read_text(encoding="utf-8")
 
 
@@ -210,39 +208,15 @@ def test_enterprise_prices_changed_from_included_to_a_percentage(tmp_path: Path)
 # --- every value at once -------------------------------------------------------------------------
 
 
-def _resolve(node: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in node:
-        target = SCHEMA
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
-    return node
-
-
-def value_paths(node: dict[str, Any], data: Any, path: tuple = ()) -> Iterator[tuple]:
+def value_paths(data: Any) -> list[tuple]:
     """The path of every number in `data` the schema marks as a value (x-value): a threshold, an
-    amount, a percentage, a count of places. Found from the schema, so a value added to it is
-    changed here too."""
-    node = _resolve(node)
-    if node.get("x-value") and isinstance(data, int | float) and not isinstance(data, bool):
-        yield path
-        return
-    for branch in node.get("anyOf", []) + node.get("oneOf", []):
-        yield from value_paths(branch, data, path)
-    if isinstance(data, dict):
-        for key, value in data.items():
-            sub = node.get("properties", {}).get(key)
-            if sub is None:
-                for pattern, candidate in node.get("patternProperties", {}).items():
-                    if re.search(pattern, str(key)):
-                        sub = candidate
-            if sub is None and isinstance(node.get("additionalProperties"), dict):
-                sub = node["additionalProperties"]
-            if sub is not None:
-                yield from value_paths(sub, value, (*path, key))
-    elif isinstance(data, list) and isinstance(node.get("items"), dict):
-        for i, value in enumerate(data):
-            yield from value_paths(node["items"], value, (*path, i))
+    amount, a percentage, a count of places. Found by the build's own walk of the data with its
+    schema, so a value added to the schema is changed here too."""
+    return [
+        raw
+        for raw, node, value in schema.walk(data)
+        if node.get("x-value") and isinstance(value, int | float) and not isinstance(value, bool)
+    ]
 
 
 def _get(data: Any, path: tuple) -> Any:
@@ -257,10 +231,10 @@ def _set(data: Any, path: tuple, value: Any) -> None:
 
 def test_the_schema_marks_every_kind_of_value():
     data = rules_data()
-    found = {tuple(p for p in path if isinstance(p, str)) for path in value_paths(SCHEMA, data)}
+    found = {tuple(p for p in path if isinstance(p, str)) for path in value_paths(data)}
     kinds = {path[0] for path in found}
     assert {"thresholds", "dues", "enterprise"} <= kinds
-    assert len(list(value_paths(SCHEMA, data))) >= len(data["thresholds"]) + 5
+    assert len(list(value_paths(data))) >= len(data["thresholds"]) + 5
 
 
 def _compared_with_areas(data: Any) -> set[str]:
@@ -288,7 +262,7 @@ def test_every_value_changed_at_once_builds_and_the_pages_and_engine_follow():
     dollar amount is on the Dues or Enterprise page, and the engine decides by the new
     thresholds."""
     data = rules_data()
-    paths = list(value_paths(SCHEMA, data))
+    paths = list(value_paths(data))
     olds = [t["value"] for t in data["thresholds"]]
     shift = max(olds) - min(olds) + 1  # every new threshold differs from every old one
     areas = _compared_with_areas(data)

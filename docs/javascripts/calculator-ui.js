@@ -7,7 +7,7 @@
 
 import { EngineError, SITE_ROOT } from "./engine-client.js";
 import { h, uniqueId } from "./dom.js";
-import { applyLink, failureView, headquarters, progressMessage, updateProgress } from "./quiz-views.js";
+import { applyLink, failureView, headquarters, progressMessage, updateProgress, wholeNumber } from "./quiz-views.js";
 
 const DEBOUNCE_MS = 250;
 
@@ -101,11 +101,12 @@ export function mountCalculator(root, engine, rulesOutcome) {
     const counts = {};
     let ok = true;
     for (const [category, { field, input, error, hintId }] of inputs) {
-      const text = input.value.trim();
       const name = field.label.toLowerCase();
+      // An empty field counts as none; anything else must be a whole number up to the limit.
+      const read = input.value.trim() === "" ? { value: 0 } : wholeNumber(input.value, 0, field.max);
       let problem = "";
-      if (text !== "" && !/^[0-9]+$/.test(text)) problem = `Enter a whole number of ${name}, like 3`;
-      else if (Number(text) > field.max) problem = `Enter a number of ${name} up to ${field.max.toLocaleString("en-US")}`;
+      if (read.problem === "not_whole") problem = `Enter a whole number of ${name}, like 3`;
+      else if (read.problem) problem = `Enter a number of ${name} up to ${field.max.toLocaleString("en-US")}`;
       if (problem) {
         ok = false;
         error.replaceChildren(h("span", { class: "ipma-visually-hidden", text: "Error: " }), problem);
@@ -121,7 +122,7 @@ export function mountCalculator(root, engine, rulesOutcome) {
         if (hintId) input.setAttribute("aria-describedby", hintId);
         else input.removeAttribute("aria-describedby");
       }
-      counts[category] = text === "" ? 0 : Number(text);
+      counts[category] = read.value;
     }
     const answers = {};
     for (const [question, box] of toggles) answers[question] = box.checked;

@@ -263,17 +263,27 @@ export function validate(question, raw) {
   const errors = question.errors || {};
   const missing = errors.missing || "Answer this question";
   if (question.kind === "number") {
-    const text = String(raw ?? "").trim();
-    if (text === "") return { error: missing };
-    if (!/^[0-9]+$/.test(text)) return { error: errors.not_whole || missing };
-    const number = Number(text);
-    const min = Number.isSafeInteger(question.min) ? question.min : 0;
-    const max = Number.isSafeInteger(question.max) ? question.max : Number.MAX_SAFE_INTEGER;
-    if (!Number.isSafeInteger(number) || number < min || number > max) return { error: errors.out_of_range || missing };
-    return { value: number };
+    const read = wholeNumber(raw, question.min, question.max);
+    return read.problem ? { error: errors[read.problem] || missing } : read;
   }
   if (raw === undefined) return { error: missing };
   return { value: raw };
+}
+
+/**
+ * Typed text as a whole number from min (default 0) to max: {value}, or {problem} naming what is
+ * wrong ("missing", "not_whole", "out_of_range"), the keys of a question's error messages. The quiz
+ * and the calculator read numbers through it.
+ */
+export function wholeNumber(raw, min, max) {
+  const text = String(raw ?? "").trim();
+  if (text === "") return { problem: "missing" };
+  if (!/^[0-9]+$/.test(text)) return { problem: "not_whole" };
+  const number = Number(text);
+  const low = Number.isSafeInteger(min) ? min : 0;
+  const high = Number.isSafeInteger(max) ? max : Number.MAX_SAFE_INTEGER;
+  if (!Number.isSafeInteger(number) || number < low || number > high) return { problem: "out_of_range" };
+  return { value: number };
 }
 
 /** An answer as the person would say it, for the check-answers page. */

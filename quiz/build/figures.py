@@ -23,6 +23,7 @@ from datetime import date
 from decimal import Decimal
 
 from quiz import dated, dues, enterprise, values
+from quiz.build.checks import names
 from quiz.conditions import Op
 from quiz.errors import DuesYearError
 from quiz.model import PriceKind, QuestionKind, Rules
@@ -116,7 +117,7 @@ def allowed_figures(rules: Rules, on: date) -> Allowed:
             allowed.current |= mine
     for schedule in rules.dues.schedules:
         allowed.every_year |= set(schedule.amounts.values()) | set(schedule.rates.values())
-    for name in sorted(values.names(rules)):
+    for name in sorted(names.names(rules)):
         try:
             value = values.resolve(rules, name, on=on)
         except Exception:  # a name with no value on this date (no scheme in force yet)

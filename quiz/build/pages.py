@@ -20,6 +20,7 @@ from mkdocs.utils.meta import get_data
 
 from quiz import export, values
 from quiz.build import assets, figures, placeholders, reference, site_model, static_quiz
+from quiz.build.checks import names
 from quiz.build.validate import load_rules
 from quiz.errors import RulesError
 from quiz.model import Rules
@@ -177,7 +178,7 @@ def render_value(rules: Rules, on: date, placeholder: str) -> str:
         return values.render_text(rules, placeholder, on=on)
     except RulesError as error:
         name = placeholder.strip("{} \t")
-        close = difflib.get_close_matches(name, sorted(values.names(rules)), n=1)
+        close = difflib.get_close_matches(name, sorted(names.names(rules)), n=1)
         hint = f" (did you mean '{{{{ {close[0]} }}}}'?)" if close and close[0] != name else ""
         raise SiteError(f"{error}{hint}") from None
 

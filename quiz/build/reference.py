@@ -107,7 +107,7 @@ def _kind(node: dict) -> str:
 def _resolved(node: Any) -> dict:
     if not isinstance(node, dict):
         return {}
-    return {**schema._resolve(node), **{k: v for k, v in node.items() if k != "$ref"}}
+    return schema.resolved(node)
 
 
 def _cell(text: str) -> str:

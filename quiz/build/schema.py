@@ -239,6 +239,11 @@ def _matching_branch(error: ValidationError) -> list[ValidationError] | None:
     return found or None
 
 
+def resolved(node: dict) -> dict:
+    """`node` with the definition its `$ref` names merged in (the node's own keys win)."""
+    return {**_resolve(node), **{k: v for k, v in node.items() if k != "$ref"}}
+
+
 def _resolve(node: dict) -> dict:
     ref = node.get("$ref")
     if isinstance(ref, str) and ref.startswith("#/$defs/"):
@@ -291,9 +296,7 @@ def _walk(node: object, value: object, raw: tuple) -> Iterator[tuple[tuple, dict
     if not isinstance(node, dict):
         return
     if "$ref" in node:
-        target = _resolve(node)
-        merged = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
-        yield from _walk(merged, value, raw)
+        yield from _walk(resolved(node), value, raw)
         return
     yield raw, node, value
     for key in ("allOf",):

@@ -22,6 +22,11 @@ def entries(data: object) -> list[tuple[int, dict]]:
     return [(i, item) for i, item in enumerate(data) if isinstance(item, dict)]
 
 
+def items(data: object) -> list[dict]:
+    """The list's items that are mappings."""
+    return [item for _, item in entries(data)]
+
+
 def ident(item: dict) -> str | None:
     value = item.get("id")
     return value if isinstance(value, str) else None

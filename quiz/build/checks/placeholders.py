@@ -1,7 +1,7 @@
 """`{{ name }}` placeholders in the rules' texts name values the rules define.
 
 Every text field (the schema's `ipma-text` format) is read; a name is checked against what the rules
-define on some date (quiz.values.names_in, read from the same data, so a mistake elsewhere does not
+define on some date (names.names_in, read from the same data, so a mistake elsewhere does not
 turn into a misleading "unknown value" here). A criterion's text may not bring in another criterion.
 """
 
@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import re
 
-from quiz import values
 from quiz.build import schema
 from quiz.build.problems import Report, did_you_mean
+
+from . import names
 
 NAME_RE = re.compile(r"^[a-z0-9_][a-z0-9_.-]*$")
 RAW_RE = re.compile(r"\{\{(.*?)\}\}")
 
 
 def check(data: object, report: Report) -> None:
-    known = values.names_in(data)
+    known = names.names_in(data)
     for raw, node, value in schema.walk(data):
         if node.get("format") != "ipma-text" or not isinstance(value, str):
             continue
