@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from quiz.build.checks.names import names
 from quiz.errors import UnknownValueError
-from quiz.values import names, placeholders, render_text, resolve
+from quiz.values import placeholders, render_text, resolve
 from tests.engine_helpers import IN_2022, faq_rule_rules, real_rules
 
 
