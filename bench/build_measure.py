@@ -95,16 +95,18 @@ def write_plain_variant(work: Path) -> Path:
         target = docs / uri
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(markdown, encoding="utf-8")
-    for uri, content in pages.browser_assets(site):
+    for uri, content in site.assets.files.items():
         target = docs / uri
         target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, Path):
-            shutil.copyfile(content, target)
-        else:
-            target.write_bytes(content if isinstance(content, bytes) else str(content).encode())
+        target.write_bytes(content)
 
+    sources = {
+        path.relative_to(docs).with_suffix("").as_posix() + "/": path.read_text(encoding="utf-8")
+        for path in docs.rglob("*.md")
+    }
+    theme = site.theme_context(pages.engine_pages(sources))
     hook = work / "plain" / "ipma_theme_hook.py"
-    hook.write_text(HOOK.format(data=json.dumps(site.theme_context)), encoding="utf-8")
+    hook.write_text(HOOK.format(data=json.dumps(theme)), encoding="utf-8")
     plain = helpers.site_config(work / "site-plain", config_overrides={"plugins": {"ipma": None}})
     plain["docs_dir"] = str(docs)
     plain["nav"] = pages.expand_nav(config.get("nav"), site) if config.get("nav") else None

@@ -10,7 +10,7 @@ Two modes (``serve(..., compress=...)``), as the network benchmarks need both ki
 - **compressing**: like a static host that compresses on the fly (GitHub Pages, Netlify,
   Cloudflare): text, JavaScript, JSON, SVG and wasm go out gzip-encoded (level 6) to a client that
   accepts it, and a precompressed ``FILE.br`` beside a file is sent instead (``Content-Encoding:
-  br``) to one that accepts brotli. Anything else (zip, zstd, images) goes out as stored.
+  br``) to one that accepts brotli. Anything else (zip, xz, images) goes out as stored.
 
 Several directories can be mounted side by side on one origin (``{"/": site, "/__bench/": bare}``),
 so the bare Pyodide pages share the site's origin and its HTTP cache.

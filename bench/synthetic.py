@@ -27,6 +27,12 @@ def _iso(value: Any) -> str:
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
+def _letters(k: int) -> str:
+    """``k`` in letters (0 → "AAA"): the site's figure check reads a digit before a noun, as in
+    "Synthetic 0 members", as a count that the rules would have to give."""
+    return "".join(chr(ord("A") + (k // 26**i) % 26) for i in (2, 1, 0))
+
+
 def synthetic_data(n_categories: int, years: int = 30, base: Path = RULES) -> dict[str, Any]:
     """The rules as plain data with ``n_categories`` categories and ``years`` dues years."""
     data = yaml.safe_load(base.read_text(encoding="utf-8"))
@@ -40,14 +46,15 @@ def synthetic_data(n_categories: int, years: int = 30, base: Path = RULES) -> di
     added = []
     for k in range(n_categories - real):
         cid = f"synth_{k:04d}"
+        letters = _letters(k)
         option = f"{cid}_org"
-        organization["options"].append({"id": option, "label": f"Synthetic organization {k}"})
+        organization["options"].append({"id": option, "label": f"Synthetic organization {letters}"})
         category = copy.deepcopy(template)
         category.update(
             id=cid,
-            name=f"Synthetic {k}",
+            name=f"Synthetic {letters}",
             order=last_order + 1 + k,
-            summary=f"Synthetic category {k} for the scale benchmark.",
+            summary=f"Synthetic category {letters} for the scale benchmark.",
             excluded_by=[],
             paths=[
                 {
@@ -55,7 +62,7 @@ def synthetic_data(n_categories: int, years: int = 30, base: Path = RULES) -> di
                     "criteria": [
                         {
                             "id": "organization",
-                            "text": f"Works for a synthetic organization of kind {k}",
+                            "text": f"Works for a synthetic organization of kind {letters}",
                             "condition": {"answer": "organization", "in": [option]},
                             "source": template["source"],
                         },
@@ -68,7 +75,9 @@ def synthetic_data(n_categories: int, years: int = 30, base: Path = RULES) -> di
                     ],
                 }
             ],
-            apply=[{"label": f"Apply Online - Synthetic {k}", "url": "https://www.theipma.org/"}],
+            apply=[
+                {"label": f"Apply Online - Synthetic {letters}", "url": "https://www.theipma.org/"}
+            ],
         )
         added.append(category)
     # Enterprise stays last, as in the real file (organization categories after individual ones).

@@ -282,7 +282,7 @@ CONTENT_TYPES = {
     ".wasm": "application/wasm",
     ".zip": "application/zip",
     ".gz": "application/gzip",
-    ".zst": "application/zstd",
+    ".xz": "application/x-xz",
     ".svg": "image/svg+xml",
     ".png": "image/png",
     ".ico": "image/x-icon",

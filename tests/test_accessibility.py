@@ -284,7 +284,7 @@ def test_the_calculator_with_a_quote_and_the_failure_messages_pass_axe(
 
     failing = browser.new_context(bypass_csp=True, color_scheme=audit_context.scheme)
     try:
-        failing.route("**/*.wasm.zst", lambda route: route.fulfill(status=404, body=""))
+        failing.route("**/*.wasm.xz", lambda route: route.fulfill(status=404, body=""))
         page = failing.new_page()
         page.goto(site_server + "quiz/")
         expect(page.locator(".ipma-quiz .ipma-failure")).to_be_visible(timeout=ENGINE_TIMEOUT_MS)

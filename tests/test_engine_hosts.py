@@ -1,7 +1,7 @@
 """The engine on the two kinds of static host (issue 12): one that compresses text as it sends it
 (GitHub Pages, Netlify, Cloudflare), one that sends every file as stored (``mkdocs serve``, a bare
-object store). The large files are zstd either way; Pyodide's 1.25 MB JavaScript glue is imported
-as a script where the host compresses scripts, and decompressed from its zstd copy where not."""
+object store). The large files are xz either way; Pyodide's 1.25 MB JavaScript glue is imported
+as a script where the host compresses scripts, and decompressed from its xz copy where not."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from tests.helpers import http_server
 from tests.quiz_browser import ENGINE_TIMEOUT_MS, BuiltRules, answer, continue_, duties_form
 
 GLUE = re.compile(r"/assets/engine/pyodide\.asm\.[0-9a-f]{12}\.mjs$")
-GLUE_ZSTD = re.compile(r"/assets/engine/pyodide\.asm\.[0-9a-f]{12}\.mjs\.zst$")
+GLUE_XZ = re.compile(r"/assets/engine/pyodide\.asm\.[0-9a-f]{12}\.mjs\.xz$")
 
 
 @pytest.mark.parametrize("compress", [True, False], ids=["compressing-host", "plain-host"])
@@ -38,7 +38,7 @@ def test_the_quiz_runs_on_either_host_and_fetches_the_glue_the_cheaper_way(
         finally:
             context.close()
     plain = [u for u in requests if GLUE.search(u)]
-    packed = [u for u in requests if GLUE_ZSTD.search(u)]
+    packed = [u for u in requests if GLUE_XZ.search(u)]
     if compress:
         assert len(plain) == 1 and packed == [], requests
     else:

@@ -11,7 +11,7 @@ A stall fails only after the stall limit, which the page URL's ``?ipma-engine-ti
 sets (docs/javascripts/engine-client.js) so that these take seconds; a download that is slow but
 steady never fails, however long it takes (the last test).
 
-The Python bundle and the rules JSON also come "tampered": well-formed (a valid zstd frame, valid
+The Python bundle and the rules JSON also come "tampered": well-formed (a valid xz stream, valid
 JSON the quiz can even draw its first question from) but not the bytes the build recorded. Only
 the worker's sha256 check against the manifest can tell, and the message says so.
 """
@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import lzma
 import re
 import time
 import zipfile
@@ -30,7 +31,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import zstandard
 from playwright.sync_api import Page, Route, expect
 
 from tests.helpers import engine_manifest
@@ -52,8 +52,8 @@ HASH = r"[0-9a-f]{12}"
 # name in the message → (URL pattern, content type)
 FILES = {
     "the manifest": (rf"/assets/engine/manifest\.{HASH}\.json", "application/json"),
-    "pyodide.asm.wasm": (rf"/assets/engine/pyodide\.asm\.{HASH}\.wasm\.zst", "application/zstd"),
-    "the Python bundle": (rf"/assets/engine/python\.{HASH}\.zip\.zst", "application/zstd"),
+    "pyodide.asm.wasm": (rf"/assets/engine/pyodide\.asm\.{HASH}\.wasm\.xz", "application/x-xz"),
+    "the Python bundle": (rf"/assets/engine/python\.{HASH}\.zip\.xz", "application/x-xz"),
     "rules.json": (r"/assets/rules\.json", "application/json"),
     "Pyodide's loader": (rf"/assets/engine/pyodide\.{HASH}\.mjs", "text/javascript"),
 }
@@ -61,10 +61,10 @@ TAMPERED_QUESTION = "A question that is not in the rules"
 
 
 def tampered_bundle(site: Path) -> bytes:
-    """The real Python bundle with one module changed: a valid zstd frame of a valid zip."""
+    """The real Python bundle with one module changed: a valid xz stream of a valid zip."""
     uri, manifest = engine_manifest(site)
-    packed = (site / Path(uri).parent / manifest["files"]["python.zst"]["url"]).read_bytes()
-    source = zipfile.ZipFile(io.BytesIO(zstandard.ZstdDecompressor().decompress(packed)))
+    packed = (site / Path(uri).parent / manifest["files"]["python.xz"]["url"]).read_bytes()
+    source = zipfile.ZipFile(io.BytesIO(lzma.decompress(packed)))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as out:
         for item in source.infolist():
@@ -72,7 +72,7 @@ def tampered_bundle(site: Path) -> bytes:
             if item.filename == "quiz/api.pyc":
                 data += b"\0"
             out.writestr(item, data)
-    return zstandard.ZstdCompressor().compress(buffer.getvalue())
+    return lzma.compress(buffer.getvalue(), format=lzma.FORMAT_XZ, check=lzma.CHECK_CRC32)
 
 
 def tampered_rules_json(site: Path) -> bytes:
@@ -297,6 +297,11 @@ READ_TIMINGS = """async () => {
   return client.getEngine().timings;
 }"""
 
+ASK_THE_ENGINE = """async (answers) => {
+  const client = await import(new URL("../javascripts/engine-client.js", location.href));
+  return await client.getEngine().request("next_step", { answers });
+}"""
+
 DAMAGE_COPY = """async () => {
   const cache = await caches.open("ipma-engine");
   const keys = await cache.keys();
@@ -321,8 +326,9 @@ def first_visit_keeps_a_copy(context: Any, quiz_url: str) -> None:
 def test_a_repeat_visit_starts_from_the_local_copy_without_downloading_the_engine(
     browser, quiz_url: str, built: BuiltRules
 ):
-    """A first visit keeps the engine, decompressed, and Python's memory right after the engine
-    was imported; the next visit downloads neither and starts Python from that memory."""
+    """A first visit keeps the engine, decompressed, and Python's memory once the engine was
+    imported and configured with the rules; the next visit downloads neither, starts Python from
+    that memory, and its engine answers as the build's does (a step past the page's own table)."""
     context = browser.new_context(bypass_csp=True)  # to read the engine's timings from the test
     try:
         first_visit_keeps_a_copy(context, quiz_url)
@@ -332,7 +338,15 @@ def test_a_repeat_visit_starts_from_the_local_copy_without_downloading_the_engin
         page.goto(quiz_url)
         timings = page.evaluate(READ_TIMINGS)
         assert timings["snapshot"] == "restored", timings
-        assert not [u for u in requests if u.endswith((".wasm.zst", ".zip.zst"))], requests
+        assert not [u for u in requests if u.endswith((".wasm.xz", ".zip.xz"))], requests
+        groups = built.rules["duty_groups"]
+        answers = {
+            "organization": "law_firm",
+            "duties": [d["id"] for d in groups[0]["duties"][:3] + groups[1]["duties"][:2]],
+        }
+        assert page.evaluate(ASK_THE_ENGINE, answers) == built.call(
+            "next_step", {"answers": answers}
+        )
         answer(page, built, "organization", "law_firm")
         continue_(page)
         expect(duties_form(page, built)).to_be_visible()

@@ -385,7 +385,7 @@ def test_blocked_wasm_shows_the_failure_message_within_seconds(
 ):
     context = browser.new_context()
     try:
-        context.route("**/*.wasm.zst", lambda route: route.abort())
+        context.route("**/*.wasm.xz", lambda route: route.abort())
         page = context.new_page()
         start = time.monotonic()
         page.goto(quiz_url)
@@ -439,7 +439,7 @@ def test_the_quiz_works_after_instant_navigation_with_one_worker(browser, site_s
         expect(question_heading(page)).to_have_text(built.questions["people_supervised"]["text"])
         assert [url for url, kind in requests if kind == "document"] == [site_server]
         workers = [url for url, _ in requests if url.endswith("/engine-worker.mjs")]
-        wasm = [url for url, _ in requests if url.endswith(".wasm.zst")]
+        wasm = [url for url, _ in requests if url.endswith(".wasm.xz")]
         assert len(workers) == 1 and len(wasm) == 1
     finally:
         context.close()
@@ -495,7 +495,7 @@ def test_the_first_screens_work_before_python_and_an_answer_that_needs_it_waits_
     context = browser.new_context()
     held: list[Any] = []
     try:
-        context.route("**/*.wasm.zst", lambda route: held.append(route))
+        context.route("**/*.wasm.xz", lambda route: held.append(route))
         page = context.new_page()
         page.goto(quiz_url)
         expect(question_heading(page)).to_have_text(built.questions["organization"]["text"])

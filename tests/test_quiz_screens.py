@@ -124,10 +124,10 @@ def test_screenshots_of_the_calculator_and_the_failure_message(
 
     # A visitor whose download fails: nothing kept from the visit above (the engine's local copy).
     page.evaluate("() => caches.delete('ipma-engine')")
-    page.context.route("**/*.wasm.zst", lambda route: route.abort())
+    page.context.route("**/*.wasm.xz", lambda route: route.abort())
     try:
         page.goto(site_server + "quiz/")
         expect(page.locator(".ipma-failure")).to_be_visible(timeout=ENGINE_TIMEOUT_MS)
         shoot(page, screens_dir, width, "failure")
     finally:
-        page.context.unroute("**/*.wasm.zst")
+        page.context.unroute("**/*.wasm.xz")

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from quiz import dated, dues, enterprise
+from quiz.build import minify
 from quiz.build.pages import TEMPLATES_DIR
 from quiz.build.validate import load_rules
 from quiz.build.yaml_loader import load_data
@@ -310,6 +311,37 @@ def test_an_unknown_placeholder_in_a_docs_page_fails_before_site_is_touched(tmp_
     assert result.returncode != 0
     assert "typo.md:3: unknown value 'dues.afiliate'" in result.stderr
     assert "did you mean '{{ dues.affiliate }}'" in result.stderr
+    assert tree_hashes(site) == before
+
+
+def test_the_sites_own_scripts_and_stylesheets_are_served_minified(built_site):
+    """Issue 12: a host that compresses nothing sends them as built. Every file of ours under
+    docs/javascripts/ and docs/stylesheets/ is esbuild's output for its source (each on its own:
+    the modules keep their imports and exports), and smaller."""
+    ours = minify.minified_tree(DOCS)
+    assert {Path(uri).name for uri in ours} >= {"engine-worker.mjs", "quiz-ui.js", "quiz.css"}
+    for uri, content in ours.items():
+        assert (built_site / uri).read_bytes() == content, uri
+        assert len(content) < len((DOCS / uri).read_bytes()), uri
+    total = sum(len(c) for c in ours.values())
+    assert total < 0.6 * sum(len((DOCS / uri).read_bytes()) for uri in ours)
+
+
+def test_a_script_that_cannot_be_minified_fails_the_build_before_site_is_touched(tmp_path):
+    site = tmp_path / "site"
+    build_ok(site)
+    before = tree_hashes(site)
+    docs = tmp_path / "docs"
+    shutil.copytree(DOCS, docs)
+    script = docs / "javascripts" / "app.js"
+    source = script.read_text(encoding="utf-8")
+    script.write_text(source + "\nexport const = ;\n", encoding="utf-8")
+    line = source.count("\n") + 2
+    result = build_site(site, config_overrides={"docs_dir": str(docs)})
+    assert result.returncode != 0
+    assert f"{script}:{line}:14: cannot be minified: Expected identifier" in result.stderr, (
+        result.stderr
+    )
     assert tree_hashes(site) == before
 
 

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from quiz import export
-from quiz.build.step_table import step_key, step_table, table_attribute
+from quiz.build.step_table import step_key, step_table, table_attribute, unpacked
 from quiz.model import QuestionKind
 from tests.engine_helpers import real_rules
 
@@ -76,19 +76,25 @@ def test_every_entry_is_byte_identical_to_what_the_engine_answers_in_pyodide(pyo
 
 
 def test_the_table_in_the_page_cannot_leave_its_attribute():
-    table = {step_key({"q": "x"}): {"done": True, "result": {"text": '"><script>alert(1)'}}}
+    table = {step_key({"q": "x"}): {"done": True, "result": {"text": "'\"><script>alert(1)&amp;"}}}
     attribute = table_attribute(table)
-    value = attribute.removeprefix(' data-ipma-steps="').removesuffix('"')
-    assert '"' not in value and "<" not in value and ">" not in value
-    assert json.loads(html.unescape(value)) == table
+    value = attribute.removeprefix(" data-ipma-steps='").removesuffix("'")
+    assert "'" not in value and "<" not in value and ">" not in value
+    assert unpacked(json.loads(html.unescape(value))) == table
+
+
+def test_the_page_holds_each_distinct_step_once():
+    table = step_table(real_rules(), ON)
+    steps = json.loads(html.unescape(table_attribute(table).split("'")[1]))["steps"]
+    assert len({canonical(s) for s in steps}) == len(steps) < len(table)
 
 
 def page_table(built_site: Path) -> dict:
     """The table in the built quiz page's mount, as the quiz reads it."""
     page = (built_site / "quiz" / "index.html").read_text(encoding="utf-8")
-    found = re.findall(r'<div[^>]*\bdata-ipma-quiz\b[^>]*\bdata-ipma-steps="([^"]*)"', page)
+    found = re.findall(r"<div[^>]*\bdata-ipma-quiz\b[^>]*\bdata-ipma-steps='([^']*)'", page)
     assert len(found) == 1
-    return json.loads(html.unescape(found[0]))
+    return unpacked(json.loads(html.unescape(found[0])))
 
 
 def test_the_quiz_page_carries_the_table_for_its_build_date(built_site: Path, built):

@@ -13,6 +13,7 @@ export const ASSETS_URL = new URL("assets/", SITE_ROOT);
 const STALL_MS = 30000; // no byte for this long while downloading: the line is gone
 const START_LIMIT_MS = 90000; // every byte is in, and Python has still not answered
 const REQUEST_TIMEOUT_MS = 10000;
+const WORKER_GRACE_MS = 5000; // a worker that failed by itself, before it is ended (see _fail)
 
 /**
  * How long loading may go without a byte arriving: 30 s, or the page URL's `ipma-engine-timeout`
@@ -38,7 +39,7 @@ function manifestUrl() {
 
 /**
  * Whether this host compresses JavaScript, judged from this very module as it arrived: then the
- * worker imports Pyodide's glue as a script; if not, it decompresses a zstd copy itself. Unknown
+ * worker imports Pyodide's glue as a script; if not, it decompresses an xz copy itself. Unknown
  * (no timing entry) counts as yes: that choice works on every host, at worst with more bytes.
  */
 function hostCompressesScripts() {
@@ -147,7 +148,7 @@ class Engine {
       // The next visit starts from the local copy (engine-worker.mjs): a state tests wait for.
       document.documentElement.setAttribute("data-ipma-engine-copy", "kept");
     } else if (message.type === "failed") {
-      this._fail(String(message.message || "the engine could not load"));
+      this._fail(String(message.message || "the engine could not load"), { workerDone: true });
     } else if (this._pending.has(message.id)) {
       const { resolve, reject, timer } = this._pending.get(message.id);
       this._pending.delete(message.id);
@@ -160,12 +161,19 @@ class Engine {
     }
   }
 
-  _fail(reason) {
+  _fail(reason, { workerDone = false } = {}) {
     if (this.state === "failed") return;
     clearInterval(this._watch);
     this.state = "failed";
     this.failure = reason;
-    if (this.worker) this.worker.terminate();
+    if (this.worker) {
+      // A worker that reported its own failure has stopped working, but may still be sending what
+      // the browser sends for it, such as the report of a compile the site's Content-Security-Policy
+      // blocked: it is ended a little later. One that stalled is ended at once.
+      const worker = this.worker;
+      if (workerDone) setTimeout(() => worker.terminate(), WORKER_GRACE_MS);
+      else worker.terminate();
+    }
     const error = new EngineError("EngineUnavailable", reason);
     this._rejectReady(error);
     for (const { reject, timer } of this._pending.values()) {

@@ -13,13 +13,13 @@
 //
 // What it downloads (quiz/build/assets.py) is listed in the manifest, each file under a name that
 // holds its hash, with its sha256: nothing is used before its bytes match. The large files come
-// zstd-compressed and are decompressed here, as they arrive, so any host sends them small: the wasm
-// streams straight into the browser's compiler.
+// xz-compressed and are decompressed here (xz-decoder.mjs), as they arrive, so any host sends them
+// small: the wasm streams straight into the browser's compiler.
 //
-// A first visit makes a memory snapshot of Python right after the engine is imported (before any
-// rules or answer) and keeps it in the browser's Cache Storage; a later visit starts Python from it,
-// which skips Python's own start-up. It is only ever a speed-up: if it is missing, damaged or refused,
-// Python starts the normal way.
+// A first visit makes a memory snapshot of Python once the engine is imported and configured with
+// the rules (before any answer) and keeps it in the browser's Cache Storage; a later visit starts
+// Python from it, which skips Python's start-up, the engine's import and reading the rules. It is
+// only ever a speed-up: if it is missing, damaged or refused, Python starts the normal way.
 
 const t0 = performance.now();
 const timings = {};
@@ -175,7 +175,7 @@ async function download(base, entry, label, onChunk = quietly) {
 }
 
 /**
- * One of the large files, decompressed: {ready, blob(), stream()}. Downloaded (zstd), it is
+ * One of the large files, decompressed: {ready, body(), stream()}. Downloaded (xz), it is
  * decompressed as its bytes arrive, and the first stream() gets them at once (the wasm goes
  * straight to the compiler); every decompressed chunk is also kept, for the local copy and for a
  * second reader. `ready` settles when the file is whole and checked.
@@ -214,25 +214,26 @@ function downloaded(base, entry, label, decoderModule) {
   let used = false;
   return {
     ready,
-    blob: () => blob,
+    body: () => blob,
     stream() {
-      if (used) return blobStream(blob);
+      if (used) return bytesStream(blob.then(async (b) => new Uint8Array(await b.arrayBuffer())));
       used = true;
       return first;
     },
   };
 }
 
-/** One of the large files from the local copy a previous visit kept (see LocalCopy). */
-function kept(blob) {
-  const ready = Promise.resolve(blob);
-  return { ready, blob: () => ready, stream: () => blobStream(ready) };
+/** One of the large files from the local copy a previous visit kept (see LocalCopy): its bytes,
+ * read once from disk and used as they are. */
+function kept(bytes) {
+  const ready = Promise.resolve(bytes);
+  return { ready, body: () => ready, stream: () => bytesStream(ready) };
 }
 
-function blobStream(blob) {
+function bytesStream(bytes) {
   return new ReadableStream({
     async start(c) {
-      c.enqueue(new Uint8Array(await (await blob).arrayBuffer()));
+      c.enqueue(await bytes);
       c.close();
     },
   });
@@ -257,11 +258,11 @@ async function importOk(url, label) {
   }
 }
 
-/** Emscripten's glue: imported as a script when the host compresses scripts, else from the zstd copy. */
+/** Emscripten's glue: imported as a script when the host compresses scripts, else from the xz copy. */
 async function loadGlue(base, files, compressedScripts, decoderModule) {
   const plain = () => importOk(new URL(files.glue.url, base), "pyodide.asm.mjs").then((m) => m.default);
   if (compressedScripts) return plain();
-  const text = await downloaded(base, files["glue.zst"], "pyodide.asm.mjs", decoderModule).blob();
+  const text = await downloaded(base, files["glue.xz"], "pyodide.asm.mjs", decoderModule).body();
   const url = URL.createObjectURL(new Blob([text], { type: "text/javascript" }));
   try {
     return (await import(url)).default;
@@ -276,10 +277,11 @@ async function loadGlue(base, files, compressedScripts, decoderModule) {
 
 /**
  * What a first visit keeps for the next one, in this site's Cache Storage: the large files
- * decompressed (no download, no decompression next time) and a memory snapshot of Python right
- * after the engine was imported (no Python start-up next time). Keys are made from the files'
- * hashed names, so a new deploy never reads an old copy, and whatever the current files do not
- * name is deleted when the copy is written. Only ever a speed-up: without Cache Storage (not a
+ * decompressed (no download, no decompression next time) and a memory snapshot of Python with the
+ * engine imported and configured (no Python start-up, no import, no reading of the rules next
+ * time). Keys are made from the files' hashed names and the rules' sha256, so a new deploy never
+ * reads an old copy, and whatever the current files do not name is deleted when the copy is
+ * written. Only ever a speed-up: without Cache Storage (not a
  * secure context, private browsing, storage full) the worker downloads and starts as on a first
  * visit, and after any loading failure the copy is deleted so the next attempt starts clean.
  */
@@ -300,13 +302,14 @@ class LocalCopy {
     return this.cache !== null;
   }
 
-  /** The copy kept under `key` as a Blob, if it is whole: its sha256 is the one written with it. */
+  /** The bytes kept under `key`, if they are whole: their sha256 is the one written with them. The
+   * bytes are read from disk once, here, and used as they are. */
   async read(key) {
     try {
       const response = this.cache && (await this.cache.match(key));
       if (!response) return null;
-      const blob = await response.blob();
-      if ((await sha256Hex(await blob.arrayBuffer())) === response.headers.get(CHECKSUM)) return blob;
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      if ((await sha256Hex(bytes)) === response.headers.get(CHECKSUM)) return bytes;
       await this.forget(key); // damaged on disk: download it again
     } catch {
       // unreadable: as if there were none
@@ -314,16 +317,18 @@ class LocalCopy {
     return null;
   }
 
-  /** Writes `entries` ([key, () => Blob]) with their sha256, then deletes every key not named. */
-  async keep(entries) {
+  /** Writes `entries` ([key, () => Blob or bytes]) with their sha256, then deletes every key that
+   * neither they nor `others` (what the copy already holds for this deploy) name. */
+  async keep(entries, others) {
     if (!this.cache) return;
     try {
       for (const [key, body] of entries) {
-        const blob = await body();
-        const headers = { [CHECKSUM]: await sha256Hex(await blob.arrayBuffer()) };
-        await this.cache.put(key, new Response(blob, { headers }));
+        const made = await body();
+        const bytes = made instanceof Blob ? new Uint8Array(await made.arrayBuffer()) : made;
+        const headers = { [CHECKSUM]: await sha256Hex(bytes) };
+        await this.cache.put(key, new Response(bytes, { headers }));
       }
-      const wanted = new Set(entries.map(([key]) => key));
+      const wanted = new Set([...entries.map(([key]) => key), ...others]);
       for (const request of await this.cache.keys()) if (!wanted.has(request.url)) await this.cache.delete(request);
       self.postMessage({ type: "kept" });
     } catch {
@@ -352,22 +357,27 @@ async function boot({ manifest: manifestUrl, compressedScripts }) {
   mark("manifest");
   const files = manifest.files;
   let decoder = null;
-  const decoderModule = () => (decoder ??= importOk(new URL(files.decoder.url, base), "the zstd decoder"));
+  const decoderModule = () =>
+    (decoder ??= Promise.all([
+      importOk(new URL("./xz-decoder.mjs", import.meta.url), "the xz decoder"),
+      download(base, files.decoder, "the xz decoder"),
+    ]).then(([module, wasm]) => module.xzDecoder(wasm)));
   // The scripts first: they need no local copy, and they load while it is read and checked.
   const glue = loadGlue(base, files, compressedScripts, decoderModule);
   const loader = importOk(new URL(files.loader.url, base), "Pyodide's loader");
   for (const p of [glue, loader]) p.catch(quietly);
   const local = await LocalCopy.open();
-  const keys = localKeys(base, files);
+  const keys = localKeys(base, files, manifest.on);
   const [localWasm, localPython, localSnapshot] = await Promise.all([
     local.read(keys.wasm),
     local.read(keys.python),
     local.read(keys.snapshot),
   ]);
   mark("local_read");
-  if (!localWasm) expect(files["wasm.zst"].size);
-  if (!localPython) expect(files["python.zst"].size);
-  if (!compressedScripts) expect(files["glue.zst"].size);
+  if (!localWasm) expect(files["wasm.xz"].size);
+  if (!localPython) expect(files["python.xz"].size);
+  if (!compressedScripts) expect(files["glue.xz"].size);
+  if (!localWasm || !localPython || !compressedScripts) expect(files.decoder.size);
   const rulesBytes = rulesFromPage.then((bytes) => {
     if (bytes) return verified(bytes, files["rules.json"], "rules.json", base);
     expect(files["rules.json"].size);
@@ -376,14 +386,13 @@ async function boot({ manifest: manifestUrl, compressedScripts }) {
   rulesBytes.catch(quietly);
   postProgress();
 
-  const wasm = localWasm ? kept(localWasm) : downloaded(base, files["wasm.zst"], "pyodide.asm.wasm", decoderModule);
-  const python = localPython ? kept(localPython) : downloaded(base, files["python.zst"], "the Python bundle", decoderModule);
+  const wasm = localWasm ? kept(localWasm) : downloaded(base, files["wasm.xz"], "pyodide.asm.wasm", decoderModule);
+  const python = localPython ? kept(localPython) : downloaded(base, files["python.xz"], "the Python bundle", decoderModule);
   // A damaged download fails loading at once, with its own reason; Pyodide is never handed it
   // (it would only log the error and wait for ever).
   for (const file of [wasm, python]) file.ready.catch(reportFailure);
   served.set(WASM_URL, async () => new Response(wasm.stream(), { headers: { "Content-Type": WASM } }));
-  served.set(PYTHON_URL, async () => new Response(await python.blob().catch(() => new Promise(quietly))));
-  const snapshot = localSnapshot ? localSnapshot.arrayBuffer().then((b) => new Uint8Array(b)) : Promise.resolve(null);
+  served.set(PYTHON_URL, async () => new Response(await python.body().catch(() => new Promise(quietly))));
   for (const p of [wasm.ready, python.ready]) p.catch(quietly);
   // Everything it waits for has arrived: from here on, only Python's start (engine-client.js gives
   // that its own time limit, not the one for a stalled download).
@@ -403,21 +412,31 @@ async function boot({ manifest: manifestUrl, compressedScripts }) {
     stdout: quietly,
     stderr: quietly,
   };
-  const restorable = await snapshot;
   let pyodide = null;
-  if (restorable) {
+  if (localSnapshot) {
     try {
-      pyodide = await loadPyodide({ ...options, _loadSnapshot: restorable });
-      timings.snapshot = "restored";
+      pyodide = await loadPyodide({ ...options, _loadSnapshot: localSnapshot });
+      timings.snapshot = "restored"; // the engine is configured already: nothing more to run
+      mark("pyodide");
     } catch (err) {
       timings.snapshot = `not used (${describe(err)})`;
+      pyodide = null;
       local.forget(keys.snapshot);
     }
   }
   let made = null;
   if (!pyodide) {
     pyodide = await loadPyodide(local.usable ? { ...options, _makeSnapshot: true } : options);
+    mark("pyodide");
     pyodide.runPython(IMPORT);
+    pyodide.runPython(BOOT);
+    const configure = pyodide.globals.get("_ipma_configure");
+    try {
+      // Strings only: JavaScript null would arrive as pyodide's jsnull, not None.
+      configure(new TextDecoder().decode(await rulesBytes), String(manifest.on || ""));
+    } finally {
+      configure.destroy();
+    }
     if (local.usable) {
       try {
         made = pyodide.makeMemorySnapshot();
@@ -427,35 +446,28 @@ async function boot({ manifest: manifestUrl, compressedScripts }) {
       }
     }
   }
-  mark("pyodide");
-  pyodide.runPython(BOOT);
-  const configure = pyodide.globals.get("_ipma_configure");
-  try {
-    // Strings only: JavaScript null would arrive as pyodide's jsnull, not None.
-    configure(new TextDecoder().decode(await rulesBytes), String(manifest.on || ""));
-  } finally {
-    configure.destroy();
-  }
   mark("engine");
-  const entries = [
-    [keys.wasm, wasm.blob],
-    [keys.python, python.blob],
-  ];
-  if (made) entries.push([keys.snapshot, () => new Blob([made])]);
-  else if (localSnapshot && timings.snapshot === "restored") entries.push([keys.snapshot, () => localSnapshot]);
-  const complete = localWasm && localPython && !made;
-  return { handle: pyodide.globals.get("_ipma_handle"), keep: complete ? null : () => local.keep(entries) };
+  // What the local copy lacks is written after "ready"; what it has stays.
+  const entries = [];
+  if (!localWasm) entries.push([keys.wasm, wasm.body]);
+  if (!localPython) entries.push([keys.python, python.body]);
+  if (made) entries.push([keys.snapshot, () => made]);
+  const others = [localWasm && keys.wasm, localPython && keys.python, !made && localSnapshot && keys.snapshot];
+  const keep = entries.length ? () => local.keep(entries, others.filter(Boolean)) : null;
+  return { handle: pyodide.globals.get("_ipma_handle"), keep };
 }
 
 /** Where the local copy keeps each file: made from their hashed names, so a deploy changes them. */
-function localKeys(base, files) {
-  const wasm = files["wasm.zst"];
-  const python = files["python.zst"];
+function localKeys(base, files, on) {
+  const wasm = files["wasm.xz"];
+  const python = files["python.xz"];
   const at = (name) => new URL(`local/${name}`, base).href;
+  // The snapshot holds the engine configured with these rules for this "in force" date.
+  const made = [wasm, python, files["rules.json"]].map((f) => f.sha256.slice(0, 12)).join(".");
   return {
-    wasm: at(wasm.url.replace(/\.zst$/, "")),
-    python: at(python.url.replace(/\.zst$/, "")),
-    snapshot: at(`snapshot.${wasm.sha256.slice(0, 12)}.${python.sha256.slice(0, 12)}`),
+    wasm: at(wasm.url.replace(/\.xz$/, "")),
+    python: at(python.url.replace(/\.xz$/, "")),
+    snapshot: at(`snapshot.${made}.${encodeURIComponent(on || "")}`),
   };
 }
 

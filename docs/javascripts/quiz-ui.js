@@ -555,7 +555,7 @@ class Quiz {
 
   /** The engine's step for exactly these answers, from the table the build put in the page. */
   lookup(answers) {
-    const step = this.steps ? this.steps[JSON.stringify(answers)] : undefined;
+    const step = this.steps ? this.steps.get(JSON.stringify(answers)) : undefined;
     return step && typeof step === "object" ? step : null;
   }
 
@@ -571,7 +571,7 @@ class Quiz {
   }
 
   tableQuestion(id) {
-    for (const step of Object.values(this.steps || {})) {
+    for (const step of this.steps ? this.steps.values() : []) {
       if (step && !step.done && step.question && step.question.id === id) return step.question;
     }
     return null;
@@ -681,14 +681,16 @@ function takeStaticQuestion(root) {
 
 /**
  * The engine's steps the build put in the page (quiz/build/step_table.py: the mount's
- * data-ipma-steps), keyed by the exact answers (JSON, in the order asked), or null.
+ * data-ipma-steps, every distinct step once), as a Map keyed by the exact answers (JSON, in the
+ * order asked), or null.
  */
 function readStepTable(root) {
   const text = root.getAttribute("data-ipma-steps");
   if (!text) return null;
   try {
-    const table = JSON.parse(text);
-    return table && typeof table === "object" && !Array.isArray(table) ? table : null;
+    const { states, steps } = JSON.parse(text);
+    if (!states || typeof states !== "object" || !Array.isArray(steps)) return null;
+    return new Map(Object.entries(states).map(([key, index]) => [key, steps[index]]));
   } catch {
     return null; // a damaged table only costs speed: the worker answers instead
   }

@@ -1,21 +1,23 @@
 """The quiz's browser assets: what the quiz and calculator pages download, and how they find it.
 
 Everything the engine's worker loads lives in ``assets/engine/`` under a name that holds the hash
-of its bytes (``pyodide.asm.3f2a9c01b4e7.wasm.zst``): a file's content can never change under its
+of its bytes (``pyodide.asm.3f2a9c01b4e7.wasm.xz``): a file's content can never change under its
 name, so hosts may cache it for a year (``_headers``, quiz/build/csp.py) and a visitor never mixes
 files of two deploys. ``manifest.<hash>.json`` lists them with their sha256 and size; every page
 names it in ``<meta name="ipma:engine">`` (overrides/main.html), so the worker needs no request to
 find it, and revalidates nothing on a repeat visit.
 
 What the worker downloads (issue 12: at most 4 MB on a first visit, whether the host compresses or
-not), the big files zstd-compressed (quiz/build/compress.py) and decompressed in the worker:
+not), the big files xz-compressed (quiz/build/compress.py) and decompressed in the worker:
 
-- ``pyodide.asm.*.wasm.zst``: Pyodide's WebAssembly (9.6 MB, 2.9 MB as zstd);
-- ``python.*.zip.zst``: the standard library modules the engine uses and the engine itself,
+- ``pyodide.asm.*.wasm.xz``: Pyodide's WebAssembly (9.6 MB, 2.64 MB as xz);
+- ``python.*.zip.xz``: the standard library modules the engine uses and the engine itself,
   compiled (quiz/build/python_bundle.py), in place of Pyodide's 2.5 MB ``python_stdlib.zip``;
 - ``pyodide.asm.*.mjs`` (Emscripten's glue, for hosts that compress JavaScript) and
-  ``pyodide.asm.*.mjs.zst`` (the same for hosts that do not: the worker imports it from a blob);
-- ``pyodide.*.mjs`` (Pyodide's loader) and ``fzstd.*.mjs`` (the zstd decoder, npm ``fzstd``);
+  ``pyodide.asm.*.mjs.xz`` (the same for hosts that do not: the worker imports it from a blob);
+- ``pyodide.*.mjs`` (Pyodide's loader) and ``xz-decoder.*.wasm`` (xz-embedded, public domain, as
+  built to WebAssembly by the npm package ``xz-decompress``; ``docs/javascripts/xz-decoder.mjs``
+  drives it);
 - ``assets/rules.json`` (the page reads it too, under its plain name).
 
 No ``pyodide-lock.json``: the worker loads no package, and gives Pyodide the lock file's ``info``
@@ -24,16 +26,18 @@ No ``pyodide-lock.json``: the worker loads no package, and gives Pyodide the loc
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import io
 import json
 import os
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from quiz.build.compress import zstd
+from quiz.build.compress import xz
 from quiz.build.python_bundle import BundleError, python_bundle
 
 # The runtime package: quiz/ itself (this file lives in quiz/build/).
@@ -50,7 +54,7 @@ _EXCLUDED_SUFFIXES = {".pyc", ".pyo"}
 RULES_URI = "assets/rules.json"
 ENGINE_DIR = "assets/engine/"
 
-MANIFEST_FORMAT = 2
+MANIFEST_FORMAT = 3  # 3: xz instead of zstd (keys "wasm.xz", "python.xz", "glue.xz")
 
 
 class AssetsError(RuntimeError):
@@ -118,8 +122,24 @@ def pyodide_dir(repo_root: Path = REPO_ROOT) -> Path:
     return Path(repo_root) / "node_modules" / "pyodide"
 
 
-def fzstd_module(repo_root: Path = REPO_ROOT) -> Path:
-    return Path(repo_root) / "node_modules" / "fzstd" / "esm" / "index.mjs"
+def xz_decoder_wasm(repo_root: Path = REPO_ROOT) -> bytes:
+    """xz-embedded's WebAssembly (12.5 KB, no imports), as the npm package ``xz-decompress``
+    ships it: a base64 ``data:`` URL inside its JavaScript bundle. It is taken out and served as a
+    file of its own, so the worker fetches and checks it like every other (``data:`` URLs would
+    need their own Content-Security-Policy source) and drives it with its own few lines."""
+    bundle = Path(repo_root) / "node_modules" / "xz-decompress" / "dist" / "package"
+    source = _read(bundle / "xz-decompress.js").decode("utf-8")
+    found = re.findall(r"data:application/wasm;base64,([A-Za-z0-9+/=]+)", source)
+    if len(found) != 1:
+        raise AssetsError(
+            f"{bundle / 'xz-decompress.js'} does not hold the one WebAssembly decoder this build "
+            f"reads (found {len(found)}): is xz-decompress still at the version in package.json? "
+            "Run `make install`"
+        )
+    wasm = base64.b64decode(found[0])
+    if not wasm.startswith(b"\0asm"):
+        raise AssetsError(f"{bundle / 'xz-decompress.js'}: its decoder is not WebAssembly")
+    return wasm
 
 
 def pyodide_version(repo_root: Path = REPO_ROOT) -> str:
@@ -155,10 +175,10 @@ def rules_json_bytes(rules_json: dict) -> bytes:
 
 
 def hashed_name(name: str, data: bytes) -> str:
-    """``pyodide.asm.wasm.zst`` → ``pyodide.asm.<12 hex>.wasm.zst``: the hash goes before the
+    """``pyodide.asm.wasm.xz`` → ``pyodide.asm.<12 hex>.wasm.xz``: the hash goes before the
     first suffix the browser reads (``.mjs``, ``.json``, ``.wasm``), so the type stays visible."""
     digest = hashlib.sha256(data).hexdigest()[:12]
-    for suffix in (".wasm.zst", ".mjs.zst", ".zip.zst", ".mjs", ".json"):
+    for suffix in (".wasm.xz", ".mjs.xz", ".zip.xz", ".mjs", ".wasm", ".json"):
         if name.endswith(suffix):
             return f"{name[: -len(suffix)]}.{digest}{suffix}"
     raise ValueError(f"no known suffix in {name!r}")
@@ -195,10 +215,10 @@ def browser_assets(rules_json: dict, repo_root: Path, on: dt.date) -> BrowserAss
     contents = {
         "loader": ("pyodide.mjs", _read(source / "pyodide.mjs")),
         "glue": ("pyodide.asm.mjs", glue),
-        "glue.zst": ("pyodide.asm.mjs.zst", zstd(glue, repo_root)),
-        "wasm.zst": ("pyodide.asm.wasm.zst", zstd(_read(source / "pyodide.asm.wasm"), repo_root)),
-        "python.zst": ("python.zip.zst", zstd(python, repo_root)),
-        "decoder": ("fzstd.mjs", _read(fzstd_module(repo_root))),
+        "glue.xz": ("pyodide.asm.mjs.xz", xz(glue, repo_root)),
+        "wasm.xz": ("pyodide.asm.wasm.xz", xz(_read(source / "pyodide.asm.wasm"), repo_root)),
+        "python.xz": ("python.zip.xz", xz(python, repo_root)),
+        "decoder": ("xz-decoder.wasm", xz_decoder_wasm(repo_root)),
     }
     files: dict[str, bytes] = {RULES_URI: rules}
     entries = {"rules.json": _entry("../rules.json", rules)}

@@ -8,8 +8,9 @@
 // writes one zip (OUT_ZIP) holding what was imported, compiled:
 //
 //   1. Pyodide starts as the worker starts it (with the memory-snapshot option the worker uses on a
-//      first visit), the engine zip is put on sys.path, `import quiz.api`, a memory snapshot is
-//      made; then a second Pyodide restores that snapshot, as a repeat visit does.
+//      first visit), the engine zip is put on sys.path, `import quiz.api`, the engine is configured
+//      with the rules, a memory snapshot is made; then a second Pyodide restores that snapshot, as
+//      a repeat visit does.
 //   2. In both, the engine answers every request the quiz and the calculator can send: next_step and
 //      classify for every answer set of the flow (quiz.answer_space), every Enterprise example and a
 //      few edge counts, rules_info, and requests the engine refuses (bad answers, unknown methods).
@@ -40,8 +41,8 @@ const ENGINE_ON_PATH = `
 import sys
 sys.path.insert(0, "/engine.zip")
 `;
-// What the worker's boot code imports (docs/javascripts/engine-worker.mjs, BOOT).
-const IMPORT = "import json\nimport quiz.api";
+// What the worker's boot code runs before its snapshot (docs/javascripts/engine-worker.mjs, BOOT).
+const IMPORT = "import json\nimport quiz.api\n_ipma_engine = quiz.api.Engine.from_json(json.loads(rules_text))";
 // Every request the browser can send, answered once.
 const EXERCISE = `
 import json
@@ -90,11 +91,11 @@ async function run(extra) {
   pyodide.FS.writeFile("/engine.zip", engine);
   pyodide.runPython(ENGINE_ON_PATH);
   let snapshot = null;
+  pyodide.globals.set("rules_text", rulesText);
   if (extra._makeSnapshot) {
     pyodide.runPython(IMPORT);
     snapshot = pyodide.makeMemorySnapshot();
   }
-  pyodide.globals.set("rules_text", rulesText);
   pyodide.runPython(EXERCISE);
   const files = pyodide.runPython(COLLECT).toJs();
   return { pyodide, snapshot, files };

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -95,8 +96,7 @@ def environment(templates_dir: Path | None = None) -> jinja2.Environment:
 def page_link(target: str, current: str) -> str:
     """A relative Markdown link from page ``current`` to page ``target`` (both source URIs), so
     MkDocs checks it and rewrites it to the built URL."""
-    base = Path(current).parent
-    return Path(os.path.relpath(target, base if str(base) != "." else ".")).as_posix()
+    return posixpath.relpath(target, posixpath.dirname(current) or ".")
 
 
 def render_pages(model: site_model.SiteModel, templates_dir: Path | None = None) -> dict[str, str]:

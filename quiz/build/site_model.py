@@ -225,6 +225,15 @@ def _schedule(
                 "rates": [_rate(model, r, currency) for r in dues.rate_amounts(category, schedule)],
             }
         )
+    return {**_schedule_head(model, schedule, label, status), "rows": rows}
+
+
+def _schedule_head(
+    model: SiteModel, schedule: DuesSchedule, label: str, status: dated.Status
+) -> dict[str, Any]:
+    """What a dues year says of itself, without its rows: a category page needs only this, and
+    building every row for every category page made the build quadratic in the categories."""
+    rules = model.rules
     hq = rules.association.headquarters.name
     latest = status is dated.Status.LATEST_PUBLISHED
     return {
@@ -236,7 +245,6 @@ def _schedule(
         # sources; confirm current dues with IPMA Headquarters".
         "full_label": f"{label}; confirm current dues with {hq}" if latest else label,
         "status": status.value,
-        "rows": rows,
         "sources": _sources(rules, schedule.reference),
         "verified": schedule.verified,
     }
@@ -262,7 +270,7 @@ def _category_dues(model: SiteModel, category: Category) -> dict[str, Any] | Non
     except DuesYearError:
         return None
     currency = model.rules.dues.currency
-    schedule = _schedule(model, pick.schedule, estimate.label, pick.status)
+    schedule = _schedule_head(model, pick.schedule, estimate.label, pick.status)
     return {
         "year": estimate.year,
         "label": estimate.label,

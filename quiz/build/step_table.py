@@ -12,11 +12,15 @@ Keys are the exact answers as JSON, in the order the questions were asked (``{"o
 "law_firm"}``), the way the page writes them (``JSON.stringify`` of the answers on the path); values
 are ``next_step``'s JSON. No rule goes into JavaScript: the page looks a key up, and anything else
 goes to the worker. tests/test_step_table.py proves every entry byte-identical to the worker's.
+
+In the page, every distinct step is written once (``{"states": {key: index}, "steps": [...]}``:
+several states lead to the same result) in a single-quoted attribute, where JSON's own quotes need
+no escaping: 57 KB of the quiz page's 89 KB became 28 KB, which a host that compresses nothing
+sends as they are (issue 12's 4 MB).
 """
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Iterator
 from datetime import date
@@ -51,12 +55,32 @@ def _branches(question: Question) -> Iterator[object]:
         yield from (True, False)
 
 
+def packed(table: dict[str, dict]) -> dict[str, object]:
+    """The table with every distinct step once: ``{"states": {key: index}, "steps": [...]}``."""
+    steps: list[dict] = []
+    index: dict[str, int] = {}
+    states: dict[str, int] = {}
+    for key, step in table.items():
+        text = json.dumps(step, sort_keys=True, ensure_ascii=False)
+        states[key] = index.setdefault(text, len(steps))
+        if states[key] == len(steps):
+            steps.append(step)
+    return {"states": states, "steps": steps}
+
+
+def unpacked(data: dict) -> dict[str, dict]:
+    """``packed``'s inverse: what the page's script reads (docs/javascripts/quiz-ui.js)."""
+    return {key: data["steps"][i] for key, i in data["states"].items()}
+
+
 def table_attribute(table: dict[str, dict]) -> str:
-    """The table as the quiz mount's ``data-ipma-steps`` attribute (JSON, HTML-escaped).
+    """The table, packed, as the quiz mount's single-quoted ``data-ipma-steps`` attribute.
 
     Why an attribute and not a ``<script type="application/json">`` block: Material's instant
     navigation re-creates every inline script of the page it swaps in without its ``type``, which
     would turn the data into a script the page's policy blocks (and lose it); attributes travel
-    with the content untouched."""
-    text = json.dumps(table, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
-    return f' data-ipma-steps="{html.escape(text, quote=True)}"'
+    with the content untouched. In single quotes only ``&``, ``'``, ``<`` and ``>`` are escaped."""
+    text = json.dumps(packed(table), separators=(",", ":"), ensure_ascii=False, sort_keys=True)
+    for char, entity in (("&", "&amp;"), ("'", "&#39;"), ("<", "&lt;"), (">", "&gt;")):
+        text = text.replace(char, entity)
+    return f" data-ipma-steps='{text}'"

@@ -18,7 +18,8 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from quiz.build import csp, pages
+from quiz.build import csp, minify, pages
+from quiz.build.assets import AssetsError
 from quiz.build.mkdocs_plugin import serve
 from quiz.build.mkdocs_plugin.config import IpmaConfig
 
@@ -33,6 +34,7 @@ class IpmaPlugin(BasePlugin[IpmaConfig]):
         self.rules_path: Path | None = None
         self.serving = False
         self.engine_pages: list[str] = []
+        self.minified: dict[str, bytes] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # (Defining on_startup keeps one plugin object across `mkdocs serve` rebuilds; every
@@ -52,7 +54,11 @@ class IpmaPlugin(BasePlugin[IpmaConfig]):
             problems = pages.check_docs_placeholders(
                 Path(config.docs_dir), self.site.rules, self.site.on
             )
+            # `mkdocs serve` serves docs/ as written, for whoever debugs it.
+            self.minified = {} if self.serving else minify.minified_tree(Path(config.docs_dir))
         except pages.SiteError as error:
+            raise PluginError(str(error)) from None
+        except AssetsError as error:
             raise PluginError(str(error)) from None
         if problems:
             raise PluginError("\n".join(problems))
@@ -75,6 +81,11 @@ class IpmaPlugin(BasePlugin[IpmaConfig]):
             files.append(File.generated(config, uri, content=markdown))
         for uri, content in self.site.assets.files.items():
             files.append(File.generated(config, uri, content=content))
+        for uri, content in self.minified.items():  # our scripts and stylesheets, minified
+            written = files.get_file_from_path(uri)
+            if written is not None:
+                files.remove(written)
+                files.append(File.generated(config, uri, content=content))
         self.engine_pages = pages.engine_pages(
             {file.url: file.content_string for file in files.documentation_pages()}
         )
