@@ -56,6 +56,7 @@ FILES = {
     "the Python bundle": (rf"/assets/engine/python\.{HASH}\.zip\.xz", "application/x-xz"),
     "rules.json": (r"/assets/rules\.json", "application/json"),
     "Pyodide's loader": (rf"/assets/engine/pyodide\.{HASH}\.mjs", "text/javascript"),
+    "the xz decoder": (rf"/assets/engine/xz-decoder\.{HASH}\.wasm", "application/wasm"),
 }
 TAMPERED_QUESTION = "A question that is not in the rules"
 
@@ -102,6 +103,7 @@ def _cases() -> list[Case]:
         "the Python bundle": "the Python bundle is damaged",
         "rules.json": "rules.json is damaged",  # not JSON (the page), or not the build's (worker)
         "Pyodide's loader": "could not load Pyodide's loader",
+        "the xz decoder": "the xz decoder is damaged",
     }
     for name in FILES:
         # rules.json: the page says "rules.json: HTTP 404"; the calculator's worker, when the page

@@ -61,6 +61,7 @@ const STORE = "ipma-engine"; // the local copy's Cache Storage (LocalCopy)
 const CHECKSUM = "X-Ipma-Sha256"; // the sha256 a local copy was written with
 const WASM = "application/wasm";
 const RULES = "../rules.json"; // the only file of the manifest without a hash in its name
+const MANIFEST_FORMAT = 3; // quiz/build/assets.py: the manifest's keys this worker reads
 
 class LoadError extends Error {}
 
@@ -160,13 +161,18 @@ async function download(base, entry, label, onChunk = quietly) {
     const reader = response.body.getReader();
     const chunks = [];
     let length = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      length += value.length;
-      if (cache === "default") received(value.length);
-      onChunk(value);
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        length += value.length;
+        if (cache === "default") received(value.length);
+        onChunk(value);
+      }
+    } catch (err) {
+      reader.cancel().catch(quietly); // a file that cannot be used is not downloaded any further
+      throw err;
     }
     const bytes = concat(chunks, length);
     if ((await sha256Hex(bytes)) === entry.sha256) return bytes;
@@ -184,19 +190,23 @@ function downloaded(base, entry, label, decoderModule) {
   let controller;
   const first = new ReadableStream({ start: (c) => (controller = c) });
   const chunks = [];
+  const early = []; // bytes that arrived before the decoder: the download does not wait for it
   let inflater = null;
-  const compressed = decoderModule().then((decoder) => {
+  const decoding = decoderModule().then((decoder) => {
     inflater = new decoder.Decompress((chunk) => {
       chunks.push(chunk);
       controller.enqueue(chunk);
     });
-    return download(base, entry, label, (chunk) => inflater && inflater.push(chunk));
+    for (const chunk of early.splice(0)) inflater.push(chunk);
+  });
+  const arriving = download(base, entry, label, (chunk) => (inflater ? inflater.push(chunk) : early.push(chunk)));
+  const compressed = Promise.all([decoding, arriving]).then(() => {
+    inflater.push(new Uint8Array(0), true); // the end: a stream cut short fails here
   }).catch((err) => {
     throw err instanceof LoadError ? err : new LoadError(`${label} is damaged (${err.message || err})`);
   });
   const ready = compressed.then(
     () => {
-      inflater.push(new Uint8Array(0), true);
       inflater = null;
       controller.close();
     },
@@ -351,22 +361,33 @@ class LocalCopy {
 
 async function boot({ manifest: manifestUrl, compressedScripts }) {
   const base = new URL(manifestUrl);
+  // Cache Storage takes a while to open in a browser just started: it opens while the manifest
+  // arrives.
+  const opening = LocalCopy.open();
   const manifest = await (await fetchOk(base, "the manifest")).json().catch(() => {
     throw new LoadError("the manifest is not valid JSON");
   });
   mark("manifest");
+  if (manifest.format !== MANIFEST_FORMAT) {
+    // A worker script the browser cached from another deploy than the page's manifest.
+    throw new LoadError("this page and the quiz engine's files are from different versions of the site");
+  }
   const files = manifest.files;
   let decoder = null;
   const decoderModule = () =>
     (decoder ??= Promise.all([
       importOk(new URL("./xz-decoder.mjs", import.meta.url), "the xz decoder"),
       download(base, files.decoder, "the xz decoder"),
-    ]).then(([module, wasm]) => module.xzDecoder(wasm)));
+    ]).then(([module, wasm]) =>
+      module.xzDecoder(wasm).catch((err) => {
+        throw new LoadError(`the xz decoder could not be used (${err.message || err})`);
+      }),
+    ));
   // The scripts first: they need no local copy, and they load while it is read and checked.
   const glue = loadGlue(base, files, compressedScripts, decoderModule);
   const loader = importOk(new URL(files.loader.url, base), "Pyodide's loader");
   for (const p of [glue, loader]) p.catch(quietly);
-  const local = await LocalCopy.open();
+  const local = await opening;
   const keys = localKeys(base, files, manifest.on);
   const [localWasm, localPython, localSnapshot] = await Promise.all([
     local.read(keys.wasm),
@@ -447,6 +468,7 @@ async function boot({ manifest: manifestUrl, compressedScripts }) {
     }
   }
   mark("engine");
+  served.clear(); // Python has read them: nothing keeps the files in memory but the copy to write
   // What the local copy lacks is written after "ready"; what it has stays.
   const entries = [];
   if (!localWasm) entries.push([keys.wasm, wasm.body]);
@@ -504,8 +526,11 @@ self.addEventListener("message", (event) => {
   else if (data.type === "rules") receiveRules(data.bytes || null);
 });
 
-const handlePromise = started.then((start) => Promise.race([boot(start), loadFailure]));
-handlePromise.then(
+const booted = started.then((start) => Promise.race([boot(start), loadFailure]));
+// Requests need only `handle`: `keep` (and the snapshot it writes) is let go once it has run.
+const handlePromise = booted.then(({ handle }) => handle);
+handlePromise.catch(quietly);
+booted.then(
   ({ keep }) => {
     loaded = true;
     self.postMessage({ type: "ready", timings });
@@ -522,7 +547,7 @@ self.addEventListener("message", async (event) => {
   if (!request || typeof request !== "object" || request.type) return;
   let handle;
   try {
-    ({ handle } = await handlePromise);
+    handle = await handlePromise;
   } catch {
     return; // "failed" was posted; the page rejects pending requests itself
   }

@@ -12,7 +12,10 @@
 //   [buffer size, input buffer, input position, input size, output buffer, output position]
 // supply_input(context, n) hands it the n bytes written to its input buffer (0: the input is over);
 // get_next_output(context) decodes into the output buffer and returns xz-embedded's status
-// (0 XZ_OK, 1 XZ_STREAM_END, anything else an error: damaged or not xz).
+// (0 XZ_OK, 1 XZ_STREAM_END, anything else an error: damaged or not xz). It reads concatenated xz
+// streams as one (xz's own rule), so the end is known only once the input is over: bytes after
+// a stream read as the start of another, and fail as one cut short. The worker also checks every
+// download's sha256 against the manifest, so what it decodes is what the build wrote.
 
 const XZ_OK = 0;
 const XZ_STREAM_END = 1;
@@ -42,7 +45,6 @@ export async function xzDecoder(wasm) {
     push(chunk, final = false) {
       let offset = 0;
       while (offset < chunk.length) {
-        if (this.finished) throw new Error("there are bytes after the end of the xz data");
         const length = Math.min(this.size, chunk.length - offset);
         new Uint8Array(this.xz.memory.buffer, this.input, length).set(chunk.subarray(offset, offset + length));
         this.xz.supply_input(this.context, length);

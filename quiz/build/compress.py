@@ -4,14 +4,16 @@ Why xz: the worker decompresses the big files itself (``docs/javascripts/xz-deco
 12.5 KB WebAssembly build of xz-embedded), so a host that compresses nothing (or, like GitHub Pages,
 nothing but text) sends them as small as one that does: issue 12's 4 MB first visit holds for both.
 Measured on Pyodide 314.0.7's 9.6 MB wasm: gzip -9 3.5 MB, brotli 11 2.8 MB, zstd 19 2.90 MB, xz
-2.64 MB; the Python bundle 562 → 527 KB and the glue 216 → 206 KB from zstd to xz, which is what
-brings a first visit to a host that compresses nothing under 4 MB (bench/README.md). Decoding the
+2.64 MB; the Python bundle 562 → 527 KB and the glue 216 → 206 KB from zstd to xz, which with the
+minified scripts brings a first visit to a host that compresses nothing under 4 MB (bench/README.md,
+"Real networks"). Decoding the
 wasm takes about 0.3 s of the worker's time instead of zstd's 0.15 s, while it downloads; a repeat
 visit decodes nothing (the worker keeps the decompressed files).
 
 The settings: LZMA2 at preset 9e; ``pb=0`` because WebAssembly and zip bytes are not aligned to 4;
 an 8 MiB dictionary, which is what the decoder allocates (64 MiB at the preset's default) for 5 KB
-more than a window as large as the wasm; CRC32, which the decoder checks (it has no CRC64). xz at
+more than a window as large as the wasm; CRC32, which the decoder checks (the worker checks every
+file's sha256 as well, so a longer check would add bytes and nothing else). xz at
 this preset takes seconds on the wasm, so every result is cached under ``.cache/xz/`` by the hash of
 its input and the settings. Python's own ``lzma`` writes it: no dependency.
 """

@@ -41,7 +41,9 @@ const ENGINE_ON_PATH = `
 import sys
 sys.path.insert(0, "/engine.zip")
 `;
-// What the worker's boot code runs before its snapshot (docs/javascripts/engine-worker.mjs, BOOT).
+// What the worker runs before its snapshot (docs/javascripts/engine-worker.mjs, IMPORT and BOOT):
+// the engine imported, then configured with the rules (the worker also passes the in-force date,
+// which imports nothing more).
 const IMPORT = "import json\nimport quiz.api\n_ipma_engine = quiz.api.Engine.from_json(json.loads(rules_text))";
 // Every request the browser can send, answered once.
 const EXERCISE = `
