@@ -268,11 +268,14 @@ async function importOk(url, label) {
   }
 }
 
-/** Emscripten's glue: imported as a script when the host compresses scripts, else from the xz copy. */
-async function loadGlue(base, files, compressedScripts, decoderModule) {
+/**
+ * Emscripten's glue: imported as a script when the host compresses scripts; else `file` (a promise
+ * of the xz copy downloaded, or of the local copy's bytes) is imported through a blob.
+ */
+async function loadGlue(base, files, file) {
   const plain = () => importOk(new URL(files.glue.url, base), "pyodide.asm.mjs").then((m) => m.default);
-  if (compressedScripts) return plain();
-  const text = await downloaded(base, files["glue.xz"], "pyodide.asm.mjs", decoderModule).body();
+  if (!file) return plain();
+  const text = await (await file).body();
   const url = URL.createObjectURL(new Blob([text], { type: "text/javascript" }));
   try {
     return (await import(url)).default;
@@ -287,7 +290,8 @@ async function loadGlue(base, files, compressedScripts, decoderModule) {
 
 /**
  * What a first visit keeps for the next one, in this site's Cache Storage: the large files
- * decompressed (no download, no decompression next time) and a memory snapshot of Python with the
+ * decompressed (no download, no decompression next time; the glue too where the host compresses
+ * nothing) and a memory snapshot of Python with the
  * engine imported and configured (no Python start-up, no import, no reading of the rules next
  * time). Keys are made from the files' hashed names and the rules' sha256, so a new deploy never
  * reads an old copy, and whatever the current files do not name is deleted when the copy is
@@ -383,22 +387,30 @@ async function boot({ manifest: manifestUrl, compressedScripts }) {
         throw new LoadError(`the xz decoder could not be used (${err.message || err})`);
       }),
     ));
-  // The scripts first: they need no local copy, and they load while it is read and checked.
-  const glue = loadGlue(base, files, compressedScripts, decoderModule);
+  const keys = localKeys(base, files, manifest.on);
+  // The scripts first: they load while the local copy is read and checked. Where the host
+  // compresses nothing, the glue is decompressed from its xz copy, and the next visit takes it
+  // from the local copy instead (it is still imported through a blob).
+  const localGlue = compressedScripts ? Promise.resolve(null) : opening.then((local) => local.read(keys.glue));
+  const glueFile = compressedScripts
+    ? null
+    : localGlue.then((bytes) => (bytes ? kept(bytes) : downloaded(base, files["glue.xz"], "pyodide.asm.mjs", decoderModule)));
+  const glue = loadGlue(base, files, glueFile);
   const loader = importOk(new URL(files.loader.url, base), "Pyodide's loader");
   for (const p of [glue, loader]) p.catch(quietly);
   const local = await opening;
-  const keys = localKeys(base, files, manifest.on);
-  const [localWasm, localPython, localSnapshot] = await Promise.all([
+  const [localWasm, localPython, localSnapshot, gluePresent] = await Promise.all([
     local.read(keys.wasm),
     local.read(keys.python),
     local.read(keys.snapshot),
+    localGlue.then(Boolean),
   ]);
   mark("local_read");
+  const glueDownloaded = !compressedScripts && !gluePresent;
   if (!localWasm) expect(files["wasm.xz"].size);
   if (!localPython) expect(files["python.xz"].size);
-  if (!compressedScripts) expect(files["glue.xz"].size);
-  if (!localWasm || !localPython || !compressedScripts) expect(files.decoder.size);
+  if (glueDownloaded) expect(files["glue.xz"].size);
+  if (!localWasm || !localPython || glueDownloaded) expect(files.decoder.size);
   const rulesBytes = rulesFromPage.then((bytes) => {
     if (bytes) return verified(bytes, files["rules.json"], "rules.json", base);
     expect(files["rules.json"].size);
@@ -474,7 +486,13 @@ async function boot({ manifest: manifestUrl, compressedScripts }) {
   if (!localWasm) entries.push([keys.wasm, wasm.body]);
   if (!localPython) entries.push([keys.python, python.body]);
   if (made) entries.push([keys.snapshot, () => made]);
-  const others = [localWasm && keys.wasm, localPython && keys.python, !made && localSnapshot && keys.snapshot];
+  if (glueDownloaded) entries.push([keys.glue, async () => (await glueFile).body()]);
+  const others = [
+    localWasm && keys.wasm,
+    localPython && keys.python,
+    !made && localSnapshot && keys.snapshot,
+    gluePresent && keys.glue,
+  ];
   const keep = entries.length ? () => local.keep(entries, others.filter(Boolean)) : null;
   return { handle: pyodide.globals.get("_ipma_handle"), keep };
 }
@@ -489,6 +507,7 @@ function localKeys(base, files, on) {
   return {
     wasm: at(wasm.url.replace(/\.xz$/, "")),
     python: at(python.url.replace(/\.xz$/, "")),
+    glue: at(files["glue.xz"].url.replace(/\.xz$/, "")), // kept only where the host compresses nothing
     snapshot: at(`snapshot.${made}.${encodeURIComponent(on || "")}`),
   };
 }

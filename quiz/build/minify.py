@@ -7,17 +7,24 @@ from 28 KB to 20 KB. Each file is minified on its own, not bundled: the modules 
 their imports and their exports, so the pages, the worker and the tests load them as before.
 
 Only the built site is minified: ``mkdocs serve`` serves docs/ as written, for whoever debugs it.
+Each result is cached under ``.cache/minify/`` by the hash of its source and of esbuild's version,
+so a rebuild after a rules edit runs no esbuild at all.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 import subprocess
+import tempfile
 from pathlib import Path
 
 from quiz.build.assets import REPO_ROOT, AssetsError
 
 LOADERS = {".js": "js", ".mjs": "js", ".css": "css"}
+CACHE = ".cache/minify"
 FOLDERS = ("javascripts/", "stylesheets/")  # the site's own, under docs/
 
 
@@ -31,16 +38,38 @@ def wanted(uri: str) -> bool:
 
 
 def minified(name: str, source: bytes, repo_root: Path = REPO_ROOT) -> bytes:
-    """``source`` (the file ``name``: its suffix says JavaScript or CSS) minified by esbuild;
-    ``AssetsError`` says which file and why when it cannot be."""
+    """``source`` (the file ``name``: its suffix says JavaScript or CSS) minified by esbuild, from
+    the cache if made; ``AssetsError`` says which file and why when it cannot be."""
     tool = esbuild(repo_root)
     if not tool.is_file():
         raise AssetsError(
             f"{tool} is missing: the build minifies the site's scripts; run `make install`"
         )
+    loader = LOADERS[Path(name).suffix]
+    key = hashlib.sha256(f"{_version(repo_root)}\0{loader}\0".encode() + source).hexdigest()[:40]
+    cached = Path(repo_root) / CACHE / key
+    if cached.is_file():
+        return cached.read_bytes()
+    out = _run(tool, name, loader, source)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=cached.parent, delete=False) as tmp:
+        tmp.write(out)
+    os.replace(tmp.name, cached)  # atomic: two builds at once never read half a file
+    return out
+
+
+def _version(repo_root: Path) -> str:
+    package = Path(repo_root) / "node_modules" / "esbuild" / "package.json"
+    try:
+        return str(json.loads(package.read_text(encoding="utf-8"))["version"])
+    except (OSError, ValueError, KeyError):
+        return "unknown"
+
+
+def _run(tool: Path, name: str, loader: str, source: bytes) -> bytes:
     try:
         done = subprocess.run(
-            [str(tool), "--minify", f"--loader={LOADERS[Path(name).suffix]}", "--log-level=error"],
+            [str(tool), "--minify", f"--loader={loader}", "--log-level=error"],
             input=source,
             capture_output=True,
             check=True,
