@@ -52,6 +52,15 @@ def build_ok(site_dir: Path, **kwargs) -> None:
     assert result.returncode == 0, result.stderr
 
 
+def built_then_docs_copy(tmp_path: Path) -> tuple[Path, dict[str, str], Path]:
+    """A good build (its folder and the hashes of what it wrote), and a copy of docs/ to break."""
+    site = tmp_path / "site"
+    build_ok(site)
+    docs = tmp_path / "docs"
+    shutil.copytree(DOCS, docs)
+    return site, tree_hashes(site), docs
+
+
 def rules_copy(tmp_path: Path, change) -> Path:
     data, _ = load_data(RULES)
     change(data)
@@ -173,11 +182,7 @@ def test_a_figure_typed_into_a_page_fails_the_build_before_site_is_touched(
     tmp_path, typed, problem
 ):
     """Issue 10: a value typed as digits, as a word or as "no charge" stops the build."""
-    site = tmp_path / "site"
-    build_ok(site)
-    before = tree_hashes(site)
-    docs = tmp_path / "docs"
-    shutil.copytree(DOCS, docs)
+    site, before, docs = built_then_docs_copy(tmp_path)
     (docs / "typed.md").write_text(f"# Typed\n\n{typed}\n", encoding="utf-8")
     result = build_site(site, config_overrides={"docs_dir": str(docs)})
     assert result.returncode != 0
@@ -300,11 +305,7 @@ def test_broken_rules_fail_the_build_with_file_and_line_and_leave_site_untouched
 
 
 def test_an_unknown_placeholder_in_a_docs_page_fails_before_site_is_touched(tmp_path):
-    site = tmp_path / "site"
-    build_ok(site)
-    before = tree_hashes(site)
-    docs = tmp_path / "docs"
-    shutil.copytree(DOCS, docs)
+    site, before, docs = built_then_docs_copy(tmp_path)
     (docs / "typo.md").write_text("# Typo\n\nThe rate is {{ dues.afiliate }}.\n", encoding="utf-8")
 
     result = build_site(site, config_overrides={"docs_dir": str(docs)})
@@ -328,11 +329,7 @@ def test_the_sites_own_scripts_and_stylesheets_are_served_minified(built_site):
 
 
 def test_a_script_that_cannot_be_minified_fails_the_build_before_site_is_touched(tmp_path):
-    site = tmp_path / "site"
-    build_ok(site)
-    before = tree_hashes(site)
-    docs = tmp_path / "docs"
-    shutil.copytree(DOCS, docs)
+    site, before, docs = built_then_docs_copy(tmp_path)
     script = docs / "javascripts" / "app.js"
     source = script.read_text(encoding="utf-8")
     script.write_text(source + "\nexport const = ;\n", encoding="utf-8")

@@ -22,6 +22,7 @@ import tempfile
 from pathlib import Path
 
 from quiz.build.assets import REPO_ROOT, AssetsError
+from quiz.build.problems import shown_name
 
 LOADERS = {".js": "js", ".mjs": "js", ".css": "css"}
 CACHE = ".cache/minify"
@@ -90,15 +91,8 @@ def minified_tree(docs_dir: Path, repo_root: Path = REPO_ROOT) -> dict[str, byte
     for path in sorted(Path(docs_dir).rglob("*")):
         uri = path.relative_to(docs_dir).as_posix()
         if path.is_file() and wanted(uri):
-            out[uri] = minified(_shown(path), path.read_bytes(), repo_root)
+            out[uri] = minified(shown_name(path), path.read_bytes(), repo_root)
     return out
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def _problem(name: str, stderr: str) -> str:

@@ -22,6 +22,7 @@ from mkdocs.utils.meta import get_data
 from quiz import export, values
 from quiz.build import assets, figures, placeholders, reference, site_model, static_quiz
 from quiz.build.checks import names
+from quiz.build.problems import shown_name
 from quiz.build.validate import load_rules
 from quiz.errors import RulesError
 from quiz.model import Rules
@@ -281,7 +282,7 @@ def check_docs_placeholders(docs_dir: Path, rules: Rules, on: date) -> list[str]
     root = Path(docs_dir)
     allowed = figures.allowed_figures(rules, on)
     for path in sorted(root.rglob("*.md")):
-        where = _shown(path)
+        where = shown_name(path)
         try:
             filled = render_placeholders(rules, on, path.read_text(encoding="utf-8"), where)
         except SiteError as error:
@@ -290,13 +291,6 @@ def check_docs_placeholders(docs_dir: Path, rules: Rules, on: date) -> list[str]
         key = figures.page_key(path.relative_to(root).as_posix())
         problems.extend(figures.problems(figures.markdown_text(filled), allowed, key, where))
     return problems
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 # --- the pages that run the engine ----------------------------------------------------------------

@@ -10,8 +10,10 @@ every problem, so that one run lists them all.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from quiz.errors import Problem
 
@@ -76,3 +78,12 @@ def did_you_mean(word: str, known: Iterable[str]) -> str:
 
 def one_of(known: Iterable[str]) -> str:
     return ", ".join(sorted(set(known))) or "none defined"
+
+
+def shown_name(path: str | os.PathLike[str]) -> str:
+    """The file name errors show: relative to the working directory when inside it."""
+    resolved = Path(path)
+    try:
+        return str(resolved.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -28,8 +28,8 @@ from . import schema
 from .checks import CHECKS
 from .checks import answer_space as answer_space_check
 from .checks import data as check_data
-from .problems import Locate, Report
-from .yaml_loader import load_with_problems, read_text, shown_name
+from .problems import Locate, Report, shown_name
+from .yaml_loader import load_with_problems, read_text
 
 
 def validate(

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from quiz.build.problems import shown_name
 from quiz.errors import Problem, RulesValidationError
 
 Locate = Callable[[tuple], tuple[str | None, int | None]]
@@ -230,12 +231,3 @@ def _show_path(path: tuple) -> str:
         else:
             text += f".{part}" if text else str(part)
     return text
-
-
-def shown_name(path: str | os.PathLike[str]) -> str:
-    """The file name errors show: relative to the working directory when inside it."""
-    resolved = Path(path)
-    try:
-        return str(resolved.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
